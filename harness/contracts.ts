@@ -1,0 +1,196 @@
+// Every payload that crosses a boundary (Lambda event, Step Functions state, result document) has
+// its schema here, shared by the functions, both engines and the CLI. Parse at the boundary with
+// `parsePayload`; inside, trust the inferred types.
+import { z } from "zod";
+
+/** Parses `value` or throws one readable error naming each bad field. */
+export function parsePayload<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const path = issue.path.length ? issue.path.join(".") : "(root)";
+    return `${path}: ${issue.message}`;
+  });
+  throw new InvalidPayloadError(`invalid ${what}: ${problems.join("; ")}`);
+}
+
+export class InvalidPayloadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InvalidPayloadError";
+  }
+}
+
+const nonEmpty = z.string().min(1);
+/** An S3 key prefix without leading or trailing slash, e.g. `files`. */
+const keyPrefix = z
+  .string()
+  .min(1)
+  .regex(/^[^/].*[^/]$|^[^/]$/, "must not start or end with '/'");
+
+// ---------------------------------------------------------------------------------------------
+// The contender event: the whole contract between the harness and a contender.
+export const ContenderEvent = z.strictObject({
+  bucket_name: nonEmpty,
+  files_prefix: keyPrefix,
+  archive_key: nonEmpty,
+});
+export type ContenderEvent = z.infer<typeof ContenderEvent>;
+
+// ---------------------------------------------------------------------------------------------
+// fill-bucket: the `aws.lambda.Invocation` CRUD contract (lifecycleScope "CRUD" adds `tf`).
+export const FillParams = z.strictObject({
+  bucket: nonEmpty,
+  prefix: keyPrefix,
+  objectCount: z.number().int().positive(),
+  objectSizeMb: z.number().positive(),
+  seed: z.union([z.string().min(1), z.number().int()]),
+});
+export type FillParams = z.infer<typeof FillParams>;
+
+export const FillInput = FillParams.extend({
+  tf: z
+    .strictObject({
+      action: z.enum(["create", "update", "delete"]),
+      prev_input: z.unknown().optional(),
+    })
+    .optional(),
+});
+export type FillInput = z.infer<typeof FillInput>;
+
+export const FillResult = z.strictObject({
+  action: z.enum(["filled", "refilled", "unchanged", "emptied"]),
+  bucket: z.string(),
+  prefix: z.string(),
+  objectCount: z.number().int(),
+  totalBytes: z.number().int(),
+  deletedCount: z.number().int(),
+  durationMs: z.number(),
+});
+export type FillResult = z.infer<typeof FillResult>;
+
+// ---------------------------------------------------------------------------------------------
+// validate: throws an `InvalidArchive` error whose message is the precise reason.
+export const ValidateInput = z.strictObject({
+  bucket: nonEmpty,
+  archive_key: nonEmpty,
+  files_prefix: keyPrefix,
+  expected_object_count: z.number().int().nonnegative(),
+});
+export type ValidateInput = z.infer<typeof ValidateInput>;
+
+export const ValidateResult = z.strictObject({
+  archive_key: z.string(),
+  archive_bytes: z.number().int(),
+  entry_count: z.number().int(),
+  stored_entries: z.number().int(),
+  deflated_entries: z.number().int(),
+  uncompressed_bytes: z.number().int(),
+  zip64: z.boolean(),
+});
+export type ValidateResult = z.infer<typeof ValidateResult>;
+
+// ---------------------------------------------------------------------------------------------
+// score: what the state machine hands the scorer, and the result document it returns.
+
+/** A caught Step Functions error: `Error` is the error name, `Cause` usually a JSON string. */
+export const TaskError = z.object({ Error: z.string(), Cause: z.string().optional() });
+export type TaskError = z.infer<typeof TaskError>;
+
+export const Architecture = z.enum(["arm64", "x86_64"]);
+export type Architecture = z.infer<typeof Architecture>;
+
+/** The subset of Lambda GetFunctionConfiguration the scorer prices from. */
+export const FunctionConfig = z.object({
+  FunctionArn: z.string(),
+  Runtime: z.string().optional(), // container-image functions have none
+  MemorySize: z.number().int().positive(),
+  Architectures: z.array(Architecture).min(1),
+  EphemeralStorage: z.object({ Size: z.number().int().positive() }),
+  Timeout: z.number().int().positive(),
+});
+export type FunctionConfig = z.infer<typeof FunctionConfig>;
+
+export const RunOutcome = z.discriminatedUnion("ok", [
+  z.object({
+    ok: z.literal(true),
+    index: z.number().int().nonnegative(),
+    archive_key: z.string(),
+    /** base64 tail of the invocation log (LogType: Tail); ends with the REPORT line. */
+    log_result: z.string(),
+  }),
+  z.object({
+    ok: z.literal(false),
+    index: z.number().int().nonnegative(),
+    archive_key: z.string(),
+    error: TaskError,
+  }),
+]);
+export type RunOutcome = z.infer<typeof RunOutcome>;
+
+export const ValidationOutcome = z.discriminatedUnion("ok", [
+  z.object({ ok: z.literal(true), result: ValidateResult }),
+  z.object({ ok: z.literal(false), error: TaskError }),
+]);
+export type ValidationOutcome = z.infer<typeof ValidationOutcome>;
+
+export const ContenderOutcome = z.object({
+  contender: nonEmpty,
+  function_arn: nonEmpty,
+  /** Absent when the configuration could not be read (then `config_error` says why). */
+  config: FunctionConfig.optional(),
+  config_error: TaskError.optional(),
+  runs: z.array(RunOutcome).default([]),
+  /** Absent when validation was skipped because a run failed. */
+  validation: ValidationOutcome.optional(),
+});
+export type ContenderOutcome = z.infer<typeof ContenderOutcome>;
+
+export const ScoreInput = z.strictObject({
+  region: nonEmpty,
+  max_run_time_ms: z.number().positive(),
+  runs_per_contender: z.number().int().positive(),
+  contenders: z.array(ContenderOutcome),
+});
+export type ScoreInput = z.infer<typeof ScoreInput>;
+
+const Stats = z.strictObject({ mean: z.number(), stddev: z.number(), min: z.number(), max: z.number() });
+
+export const SuccessRow = z.strictObject({
+  rank: z.number().int().positive(),
+  contender: z.string(),
+  arn: z.string(),
+  runtime: z.string(),
+  architecture: Architecture,
+  memory_mb: z.number(),
+  ephemeral_storage_mb: z.number(),
+  runs_count: z.number().int(),
+  duration_ms: Stats,
+  billed_duration_ms: Stats,
+  max_memory_used_mb: z.number(),
+  /** Mean Init Duration over the runs that were cold starts; null when every run was warm. */
+  init_duration_ms: z.number().nullable(),
+  gb_second_compute: z.number(),
+  gb_second_storage: z.number(),
+  compute_rate_usd: z.number(),
+  storage_rate_usd: z.number(),
+  request_rate_usd: z.number(),
+  compute_price_usd: z.number(),
+  storage_price_usd: z.number(),
+  request_price_usd: z.number(),
+  run_price_usd: z.number(),
+});
+export type SuccessRow = z.infer<typeof SuccessRow>;
+
+export const FailureReasonPrefix = z.enum(["crash", "timeout", "oom", "invalid", "too slow"]);
+export const FailureRow = z.strictObject({
+  contender: z.string(),
+  reason: z.string().regex(/^(crash|timeout|oom|invalid|too slow): /, "must start with a known prefix"),
+});
+export type FailureRow = z.infer<typeof FailureRow>;
+
+export const ResultDocument = z.strictObject({
+  success: z.array(SuccessRow),
+  failure: z.array(FailureRow),
+});
+export type ResultDocument = z.infer<typeof ResultDocument>;
