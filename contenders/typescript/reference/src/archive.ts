@@ -13,7 +13,7 @@ import { OrderedPrefetcher } from "./prefetch";
 import { downloadChunks, downloadStream, readFailure, type ObjectData } from "./download";
 import { NativeCrcZipStream } from "./native-crc-zip";
 import { startArchiveUpload } from "./upload";
-import { needsZip64, ZIP_ENTRY_MAX_BYTES } from "./zip64";
+import { archiveSizeBound, needsZip64, ZIP_ENTRY_MAX_BYTES } from "./zip64";
 import { DEFAULT_TUNABLES, type Tunables } from "./tunables";
 
 export interface ArchiveSummary {
@@ -23,6 +23,14 @@ export interface ArchiveSummary {
   archive_bytes: number;
   zip64: boolean;
   parts: number;
+}
+
+const MiB = 1024 * 1024;
+const MAX_PARTS = 10_000;
+
+/** The tuned part size, grown (whole MiB) only when the archive would need more than 10,000 parts. */
+export function partSizeFor(objects: ReadonlyArray<{ name: string; size: number }>, tuned: number): number {
+  return Math.max(tuned, Math.ceil(archiveSizeBound(objects) / MAX_PARTS / MiB) * MiB);
 }
 
 export class ArchiveError extends Error {
@@ -57,7 +65,13 @@ export async function archivePrefix(client: S3Client, event: ArchiveEvent, overr
   const downloads = new AbortController();
   // Every GET in flight listens on this one signal (and lingering sockets may keep a listener).
   setMaxListeners(0, downloads.signal);
-  const upload = startArchiveUpload(client, { bucket, key: event.archive_key }, body, tunables, (e) => failure.fail(e));
+  const upload = startArchiveUpload(
+    client,
+    { bucket, key: event.archive_key },
+    body,
+    { partSize: partSizeFor(objects, tunables.partSize), queueSize: tunables.queueSize },
+    (e) => failure.fail(e),
+  );
   zip.on("error", (error: Error) => failure.fail(new Error(`zip-stream failed: ${error.message}`, { cause: error })));
 
   const isStreamed = (o: SourceObject) => o.size > tunables.streamObjectsAboveBytes;
