@@ -130,3 +130,51 @@ describe("event parsing", () => {
     expect(() => parseEvent({ files_prefix: "files", archive_key: "k" })).toThrow(/invalid event: bucket_name: /);
   });
 });
+
+describe("NativeCrcZipStream past 4 GiB (offsets simulated: the archive's offset counter starts high)", () => {
+  /** Central directory records of the archive: name, 32-bit offset field, ZIP64 extra values. */
+  function centralRecords(archive: Buffer, base: number) {
+    const eocd64 = archive.lastIndexOf(Buffer.from([0x50, 0x4b, 0x06, 0x06]));
+    expect(eocd64).toBeGreaterThan(0);
+    let at = Number(archive.readBigUInt64LE(eocd64 + 48)) - base; // CD offset, made relative
+    const records = [];
+    while (archive.readUInt32LE(at) === 0x02014b50) {
+      const nameLength = archive.readUInt16LE(at + 28);
+      const extraLength = archive.readUInt16LE(at + 30);
+      const commentLength = archive.readUInt16LE(at + 32);
+      const name = archive.toString("utf8", at + 46, at + 46 + nameLength);
+      const extra = archive.subarray(at + 46 + nameLength, at + 46 + nameLength + extraLength);
+      const zip64 = extra.length >= 28 && extra.readUInt16LE(0) === 1 ? Number(extra.readBigUInt64LE(20)) : undefined;
+      records.push({ name, offsetField: archive.readUInt32LE(at + 42), zip64Offset: zip64, crc: archive.readUInt32LE(at + 16) });
+      at += 46 + nameLength + extraLength + commentLength;
+    }
+    return records;
+  }
+
+  it("gives every entry at or past 0xFFFFFFFF a ZIP64 extra with its real offset, and CRCs over chunks", async () => {
+    const { NativeCrcZipStream } = await import("../contenders/typescript/reference/src/native-crc-zip");
+    const { crc32 } = await import("node:zlib");
+    const zip = new NativeCrcZipStream({ forceZip64: true });
+    const out: Buffer[] = [];
+    zip.on("data", (c: Buffer) => out.push(c));
+    const ended = new Promise((r) => zip.once("end", r));
+    const name = (c: string) => c.repeat(64);
+    // The first entry (30-byte header + 64-byte name + 10 bytes) ends exactly at 0xFFFFFFFF, so the
+    // second starts there: the boundary compress-commons alone would write without a ZIP64 extra.
+    const base = 0xffffffff - (30 + 64 + 10);
+    zip.offset = base;
+    const append = (n: string, chunks: Buffer[]) =>
+      new Promise<void>((res, rej) => zip.entryFromChunks(chunks, { name: n }, (e) => (e ? rej(e) : res())));
+    await append(name("a"), [Buffer.from("01234"), Buffer.from("56789")]);
+    await append(name("b"), [Buffer.from("0123456789")]);
+    await append(name("c"), [Buffer.from("x")]);
+    zip.finalize();
+    await ended;
+
+    const records = centralRecords(Buffer.concat(out), base);
+    expect(records.map((r) => r.name)).toEqual([name("a"), name("b"), name("c")]);
+    expect(records[0]).toMatchObject({ offsetField: base, zip64Offset: undefined, crc: crc32("0123456789") });
+    expect(records[1]).toMatchObject({ offsetField: 0xffffffff, zip64Offset: 0xffffffff, crc: crc32("0123456789") });
+    expect(records[2]).toMatchObject({ offsetField: 0xffffffff, zip64Offset: 0xffffffff + 30 + 64 + 10 });
+  });
+});
