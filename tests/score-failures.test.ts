@@ -71,6 +71,7 @@ describe("failed runs", () => {
 
   it("tells a run count that does not match runs_per_contender", async () => {
     expect(await reasonOf(contender([ok(0), ok(1)]))).toBe("crash: expected 3 run(s) but 2 were recorded");
+    expect(await reasonOf(contender([ok(0), ok(2), ok(0)]))).toBe("crash: run indices are [0, 0, 2], expected 0 to 2 once each");
   });
 });
 
