@@ -15,6 +15,10 @@
 //    where `payload` is `{ errorType, errorMessage, trace }` from the function: on AWS the
 //    lambda:invoke Task fails with Error = errorType and Cause = that payload as a JSON string.
 //    (The library's own Lambda client would instead put "<type>: <message>" in Cause: don't use it.)
+//    Error types AWS reports: "Sandbox.Timedout" (timeout), "Runtime.OutOfMemory", "Runtime.ExitError"
+//    (crash), the thrown error's name for handled errors; a payload without errorType surfaces as
+//    Error "Lambda.Unknown", Cause "The cause could not be determined because Lambda did not return
+//    an error type. Returned payload: <payload>".
 //  - For AWS-service failures use the integration's error names: "Lambda.TooManyRequestsException",
 //    "Lambda.ServiceException", "Lambda.SdkClientException", "Lambda.ResourceNotFoundException";
 //    for the aws-sdk S3 call e.g. "S3.NoSuchBucketException" (any name: its Catch is States.ALL).
