@@ -46,7 +46,8 @@ export const TASK_STATES = {
    * `{ ExecutedVersion: "$LATEST", StatusCode: 200, Payload: <function result, parsed JSON>,
    * LogResult: <base64 of the last 4 KB of the log, ending with the REPORT line>,
    * SdkHttpMetadata: {...}, SdkResponseMetadata: {...} }`. A function error (crash, timeout, OOM)
-   * is thrown as described above, not returned.
+   * is thrown as described above, not returned. LogResult must always be present: ResultSelector
+   * reads it, and a path that points at nothing fails the whole execution (States.Runtime).
    */
   invokeContender: "InvokeContender",
   /**
