@@ -20,11 +20,16 @@ export interface ListedObject {
 
 /** Pages through every object under `<prefix>/`. `StartAfter` (not a continuation token) so the
  *  caller may delete what it has been given before asking for the next page. */
-export async function* listPrefix(client: S3Client, bucket: string, prefix: string): AsyncGenerator<ListedObject[]> {
+export async function* listPrefix(
+  client: S3Client,
+  bucket: string,
+  prefix: string,
+  pageSize = DELETE_BATCH,
+): AsyncGenerator<ListedObject[]> {
   let startAfter: string | undefined;
   for (;;) {
     const page = await client.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: `${prefix}/`, StartAfter: startAfter, MaxKeys: DELETE_BATCH }),
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: `${prefix}/`, StartAfter: startAfter, MaxKeys: pageSize }),
     );
     const objects = (page.Contents ?? []).flatMap((o) =>
       o.Key === undefined ? [] : [{ key: o.Key, size: o.Size ?? 0, checksumAlgorithms: o.ChecksumAlgorithm ?? [] }],
@@ -36,10 +41,15 @@ export async function* listPrefix(client: S3Client, bucket: string, prefix: stri
 }
 
 /** Deletes `keys` in batches of 1000; per-key failures are retried, then reported by key and code. */
-export async function deleteKeys(client: S3Client, bucket: string, keys: readonly string[]): Promise<number> {
+export async function deleteKeys(
+  client: S3Client,
+  bucket: string,
+  keys: readonly string[],
+  batchSize = DELETE_BATCH,
+): Promise<number> {
   let deleted = 0;
-  for (let start = 0; start < keys.length; start += DELETE_BATCH) {
-    let pending: ObjectIdentifier[] = keys.slice(start, start + DELETE_BATCH).map((Key) => ({ Key }));
+  for (let start = 0; start < keys.length; start += batchSize) {
+    let pending: ObjectIdentifier[] = keys.slice(start, start + batchSize).map((Key) => ({ Key }));
     for (let attempt = 1; pending.length > 0; attempt++) {
       const response = await client.send(
         new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: pending, Quiet: true } }),
@@ -59,14 +69,16 @@ export async function deleteKeys(client: S3Client, bucket: string, keys: readonl
   return deleted;
 }
 
-/** Deletes every object under `<prefix>/` (nothing else in the bucket). Returns how many. */
-export async function emptyPrefix(client: S3Client, bucket: string, prefix: string): Promise<number> {
+/** Deletes every object under `<prefix>/` (nothing else in the bucket). Returns how many.
+ *  `pageSize` (list page = delete batch) is 1000, the DeleteObjects maximum; tests use less. */
+export async function emptyPrefix(client: S3Client, bucket: string, prefix: string, pageSize = DELETE_BATCH): Promise<number> {
   let deleted = 0;
-  for await (const page of listPrefix(client, bucket, prefix)) {
+  for await (const page of listPrefix(client, bucket, prefix, pageSize)) {
     deleted += await deleteKeys(
       client,
       bucket,
       page.map((o) => o.key),
+      pageSize,
     );
   }
   return deleted;
