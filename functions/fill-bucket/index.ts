@@ -1,8 +1,26 @@
 // The filler Lambda, driven by `aws.lambda.Invocation` with lifecycleScope "CRUD":
 // create = fill, update = refill when count/size/seed/prefix changed (else nothing), delete = empty.
 //
-// CAPACITY (3,000 x 5 MiB = 15,000 MiB = 14.65 GiB in one 15-minute invocation):
-// CAPACITY_PLACEHOLDER
+// CAPACITY: 3,000 x 5 MiB = 15,000 MiB = 14.65 GiB in one 15-minute (900 s) invocation.
+// Measured locally with `npm run perf -- fill` (Node 20, x86-64 Xeon 2.8 GHz with AES-NI and
+// SHA-NI, 2 cores shared by a loaded machine, so the CPU figures are on the pessimistic side):
+//   - generate (AES-128-CTR) 1.08 + sha256 1.15 = 2.23 CPU-s/GiB;
+//   - the whole fill into moto: 6.3 CPU-s/GiB in this process (user 5.8 + sys 0.5), i.e. the
+//     generation and hash plus the SDK (native CRC32, SigV4, HTTP; the payload sha256 is not
+//     computed twice, see fill.ts); moto itself took 44-74 MiB/s on that loopback.
+// On Lambda, memory M MB gets M / 1769 vCPU. Generation and hashing run on Node's one main
+// thread, so count at most 1 vCPU for the whole fill (pessimistic: it also puts the SDK's and the
+// kernel's work on that thread):
+//   at 2048 MB (1.16 vCPU): 14.65 GiB x 6.3 CPU-s/GiB / 1.0 = 92 s of CPU;
+//   at 1024 MB (0.58 vCPU): 14.65 x 6.3 / 0.58 = 159 s.
+// Network: not measurable here. What fits is the question: at 2048 MB the upload must average
+// 15,000 MiB / (900 - 92) s = 18.6 MiB/s; assuming a deliberately low 50 MiB/s from a Lambda to
+// S3 with 16 PUTs in flight (no overlap with CPU assumed) gives 92 + 300 = 392 s, 2.3x inside the
+// limit. So no sharding. If AWS proves slower, the fill is resumable: a retried create skips the
+// objects already present (same key = same bytes), and the result's durationMs shows the real rate.
+// Memory: 16 in flight x 8 MiB (largest object at a 5 MiB mean) = 128 MiB of object buffers;
+// peak RSS of the whole perf process was 284 MiB, far inside 2048 MB. The memory size is chosen
+// for CPU (a full vCPU for the main thread), not for buffers.
 import { S3Client } from "@aws-sdk/client-s3";
 import type { FillInput, FillResult } from "../../harness/contracts";
 import { fillBucket } from "./fill";
