@@ -29,7 +29,7 @@ import { planObjects } from "./plan";
 import { emptyPrefix } from "./prefix";
 
 export { fillBucket, type FillOptions, type FillSummary } from "./fill";
-export { planObjects, objectContent, MIB, type ObjectPlan } from "./plan";
+export { planObjects, objectContent, sha256Hex, MIB, type ObjectPlan, type PlanParams } from "./plan";
 export { emptyPrefix, listPrefix, deleteKeys } from "./prefix";
 export { decide } from "./lifecycle";
 

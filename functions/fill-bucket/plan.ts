@@ -18,7 +18,7 @@
 // cannot win by exploiting structure in the data. Object i depends only on (seed, i), so any
 // object can be regenerated on its own, in any order, in parallel.
 import { createCipheriv, createHash } from "node:crypto";
-import type { FillParams } from "../../harness/contracts";
+import { InvalidPayloadError, type FillParams } from "../../harness/contracts";
 
 export const MIB = 1024 * 1024;
 export const SIZE_STDDEV_BYTES = MIB;
@@ -39,30 +39,25 @@ export interface ObjectPlan {
   readonly sizes: readonly number[];
 }
 
-/** A FillParams problem found beyond the schema (the schema lives in harness/contracts.ts). */
-export class FillParamsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "InvalidPayloadError";
-  }
-}
-
 export function seedText(seed: FillParams["seed"]): string {
   return String(seed);
 }
 
-/** The deterministic plan (sizes only; content comes from `objectContent`, keys from its hash). */
-export function planObjects(params: Pick<FillParams, "objectCount" | "objectSizeMb" | "seed">): ObjectPlan {
+export type PlanParams = Pick<FillParams, "objectCount" | "objectSizeMb" | "seed">;
+
+/** The deterministic plan (sizes only; content comes from `objectContent`, keys from its hash).
+ *  Limits the schema cannot express throw InvalidPayloadError naming objectSizeMb/objectCount. */
+export function planObjects(params: PlanParams): ObjectPlan {
   const meanBytes = Math.round(params.objectSizeMb * MIB);
   if (!Number.isInteger(params.objectCount) || params.objectCount < 1) {
-    throw new FillParamsError(`invalid fill-bucket input: objectCount: must be a positive integer, got ${params.objectCount}`);
+    throw new InvalidPayloadError(`invalid fill-bucket input: objectCount: must be a positive integer, got ${params.objectCount}`);
   }
   if (!(meanBytes >= 1)) {
-    throw new FillParamsError(`invalid fill-bucket input: objectSizeMb: ${params.objectSizeMb} MiB rounds to 0 bytes`);
+    throw new InvalidPayloadError(`invalid fill-bucket input: objectSizeMb: ${params.objectSizeMb} MiB rounds to 0 bytes`);
   }
   const maxBytes = meanBytes + SIZE_CLAMP_BYTES;
   if (maxBytes > MAX_OBJECT_BYTES) {
-    throw new FillParamsError(
+    throw new InvalidPayloadError(
       `invalid fill-bucket input: objectSizeMb: ${params.objectSizeMb} MiB is too large ` +
         `(mean + 3 MiB must be at most ${MAX_OBJECT_BYTES / MIB} MiB: each object is generated in one buffer)`,
     );
@@ -111,8 +106,10 @@ export function adjustToExactTotal(sizes: number[], total: number, min: number, 
   }
 }
 
-/** The bytes of object `index` (length = plan.sizes[index]). Pure: same inputs, same bytes. */
-export function objectContent(plan: ObjectPlan, index: number): Buffer {
+/** The bytes of object `index` (length = sizes[index]). Pure: same inputs, same bytes.
+ *  Pass the plan when generating many objects: given params, it re-plans the sizes each call. */
+export function objectContent(planOrParams: ObjectPlan | PlanParams, index: number): Buffer {
+  const plan = "sizes" in planOrParams ? planOrParams : planObjects(planOrParams);
   const size = plan.sizes[index];
   if (size === undefined) throw new RangeError(`object index ${index} outside the plan (${plan.sizes.length} objects)`);
   const material = sha256(`fill-bucket/content/v1\0${plan.seedText}\0${index}`);
