@@ -7,7 +7,8 @@
 //   - generate (AES-128-CTR) 1.08 + sha256 1.15 = 2.23 CPU-s/GiB;
 //   - the whole fill into moto: 6.3 CPU-s/GiB in this process (user 5.8 + sys 0.5), i.e. the
 //     generation and hash plus the SDK (native CRC32, SigV4, HTTP; the payload sha256 is not
-//     computed twice, see fill.ts); moto itself took 44-74 MiB/s on that loopback.
+//     computed twice, see fill.ts). Wall rate 44-74 MiB/s into moto, bounded by moto (a raw
+//     PutObject loop without generation reached 52-126 MiB/s on the same server in the same runs).
 // On Lambda, memory M MB gets M / 1769 vCPU. Generation and hashing run on Node's one main
 // thread, so count at most 1 vCPU for the whole fill (pessimistic: it also puts the SDK's and the
 // kernel's work on that thread):
@@ -35,7 +36,7 @@ export { decide } from "./lifecycle";
 
 /** Memory to configure the filler Lambda with (MB): sized for CPU, not for buffers (see CAPACITY). */
 export const FILL_MEMORY_MB = 2048;
-/** Lambda's maximum: the 15 GB fill needs about a third of it (see CAPACITY). */
+/** Lambda's maximum: the 15 GB fill is estimated at under half of it (see CAPACITY). */
 export const FILL_TIMEOUT_S = 900;
 
 export async function handler(event: FillInput): Promise<FillResult> {
