@@ -295,7 +295,19 @@ export class Instance {
 
   /** Max Memory Used so far, in MB (the whole instance, like Lambda's sandbox-wide figure). */
   maxMemoryUsedMb(): number {
-    const bytes = this.cgroups ? this.cgroups.peakBytes() : this.watchdogPeak * 1024;
+    // The cgroup misses file pages other processes faulted in first (the node binary is already in
+    // the host's page cache); in a fresh Lambda microVM those are charged to the function. The
+    // process's own resident peak (VmHWM) covers them while it lives.
+    let hwmKb = 0;
+    if (this.state !== "dead") {
+      try {
+        const status = readFileSync(`/proc/${this.pid}/status`, "utf8");
+        hwmKb = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
+      } catch {
+        // exited meanwhile
+      }
+    }
+    const bytes = Math.max(this.cgroups ? this.cgroups.peakBytes() : this.watchdogPeak * 1024, hwmKb * 1024);
     return Math.round(bytes / (1024 * 1024));
   }
 
