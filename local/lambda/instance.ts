@@ -36,6 +36,8 @@ export interface InstanceOptions {
   ownerTag: string;
   useCgroups: boolean;
   onLine: (line: string) => void;
+  /** The process died (whatever the reason); the owner drops it unless an invocation holds it. */
+  onDeath: (instance: Instance) => void;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -238,6 +240,7 @@ export class Instance {
     this.current = undefined;
     current?.settle(this.exitOutcome);
     for (const waiter of this.idleWaiters.splice(0)) waiter(false);
+    this.options.onDeath(this);
   }
 
   /** Resolves when init ends: undefined = ready for events, else how it failed. */
