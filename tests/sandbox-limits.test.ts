@@ -1,5 +1,6 @@
 // Local Lambda sandboxes under Lambda's limits: timeout, memory cap (cgroup and watchdog), crash,
 // CPU quota, and a close() that leaves no process and no cgroup behind.
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
@@ -43,10 +44,10 @@ function maxMemoryUsed(result: InvokeResult): number {
   return Number(/\tMax Memory Used: (\d+) MB\t/.exec(reportOf(result))![1]);
 }
 
+/** Running (a zombie waiting for its new parent to reap it counts as gone). */
 function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
   } catch {
     return false;
   }
@@ -171,6 +172,19 @@ describe("LambdaSandboxes limits", () => {
       await expect(own.invoke("a", {})).rejects.toThrow(/closed/);
     } finally {
       await own.close();
+    }
+  });
+
+  it("leaves no process and no cgroup behind when the host exits without close()", async () => {
+    const host = fileURLToPath(new URL("./fixtures/functions/_hosts/exit-without-close.mts", import.meta.url));
+    const run = spawnSync(process.execPath, ["--import", "tsx", host], { encoding: "utf8", timeout: 60_000 });
+    expect(run.status, run.stderr).toBe(0);
+    const instances = JSON.parse(run.stdout.trim().split("\n").at(-1)!) as { pid: number; memoryCgroup?: string; tmpDir: string }[];
+    expect(instances).toHaveLength(2);
+    await expect.poll(() => instances.filter((instance) => alive(instance.pid)), { timeout: 5_000 }).toEqual([]);
+    for (const instance of instances) {
+      expect(existsSync(instance.tmpDir)).toBe(false);
+      if (instance.memoryCgroup) expect(existsSync(instance.memoryCgroup)).toBe(false);
     }
   });
 });
