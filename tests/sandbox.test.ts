@@ -46,6 +46,7 @@ function requestIdOf(log: string): string {
 }
 
 const hasCurl = spawnSync("curl", ["--version"], { stdio: "ignore" }).status === 0;
+const hasPython = spawnSync("python3", ["--version"], { stdio: "ignore" }).status === 0;
 
 describe("REPORT line", () => {
   it("bills duration plus init, rounded up to the millisecond, in Lambda's tab-separated format", () => {
@@ -78,6 +79,7 @@ describe("LambdaSandboxes", () => {
     sandboxes.register(fn("no-module", "echo", { handler: "missing.handler" }));
     sandboxes.register(fn("bash", "bootstrap-echo", { runtime: "provided.al2023", handler: "unused" }));
     sandboxes.register(fn("no-bootstrap", "echo", { runtime: "provided.al2023" }));
+    sandboxes.register(fn("py", "py-echo", { runtime: "python3.12", handler: "lambda_function.handler", memoryMb: 256 }));
   });
 
   afterAll(async () => {
@@ -185,6 +187,26 @@ describe("LambdaSandboxes", () => {
     expect(JSON.parse(again.Payload).event).toEqual({ b: 2 });
   });
 
+  it.skipIf(!hasPython)("runs a Python handler through the same Runtime API (result, logs, errors)", async () => {
+    const result = await sandboxes.invoke("py", { n: 1 }, { logType: "Tail" });
+    expect(result.FunctionError).toBeUndefined();
+    const body = JSON.parse(result.Payload);
+    const log = logOf(result);
+    expect(body).toMatchObject({
+      event: { n: 1 },
+      env: { AWS_LAMBDA_FUNCTION_NAME: "py", AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "256", AWS_EXECUTION_ENV: "AWS_Lambda_python3.12", S3AB_PARENT_ONLY: null },
+      context: { aws_request_id: requestIdOf(log), memory_limit_in_mb: "256" },
+    });
+    expect(log).toContain("loaded py-echo");
+    expect(log).toMatch(new RegExp(`^\\[WARNING\\]\\t\\d{4}-\\d{2}-\\d{2}T[\\d:.]+Z\\t${requestIdOf(log)}\\tpy-echo got \\{'n': 1\\}$`, "m"));
+    const failed = await sandboxes.invoke("py", { fail: "bad zip" });
+    expect(failed.FunctionError).toBe("Unhandled");
+    expect(JSON.parse(failed.Payload)).toMatchObject({ errorType: "ArchiveError", errorMessage: "boom: bad zip" });
+    expect(JSON.parse(failed.Payload).stackTrace.join("")).toContain("lambda_function.py");
+    // Still warm after a handled error.
+    expect(JSON.parse((await sandboxes.invoke("py", {})).Payload).pid).toBe(body.pid);
+  });
+
   it("reports a missing bootstrap as Runtime.InvalidEntrypoint", async () => {
     const result = await sandboxes.invoke("no-bootstrap", {});
     expect(result.FunctionError).toBe("Unhandled");
@@ -210,7 +232,7 @@ describe("LambdaSandboxes", () => {
   });
 
   it("refuses definitions it cannot honour", () => {
-    expect(() => sandboxes.register(fn("py", "echo", { runtime: "python3.12" as never }))).toThrow(/not supported/);
+    expect(() => sandboxes.register(fn("java", "echo", { runtime: "java21" as never }))).toThrow(/not supported/);
     expect(() => sandboxes.register(fn("bad-env", "echo", { environment: { _HANDLER: "x" } }))).toThrow(/reserved keys _HANDLER/);
     expect(() => sandboxes.register(fn("tiny", "echo", { memoryMb: 64 }))).toThrow(/memoryMb/);
   });

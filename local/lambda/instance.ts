@@ -48,7 +48,7 @@ function sleep(ms: number): Promise<void> {
  * nothing the process needs lives under /tmp itself (it would be hidden by the mount). */
 function canPrivatizeTmp(fn: LocalFunction): boolean {
   if (process.getuid?.() !== 0 || !UNSHARE || !MOUNT) return false;
-  return [fn.codeDir, RUNTIME_DIR, dirname(process.execPath)].every((path) => !`${path}/`.startsWith("/tmp/"));
+  return [fn.codeDir, RUNTIME_DIR, dirname(runtimeCommand(fn)[0])].every((path) => !`${path}/`.startsWith("/tmp/"));
 }
 
 function directoryBytes(dir: string): number {

@@ -3,7 +3,7 @@
 import { z } from "zod";
 
 /** Runtimes a local sandbox can run as a process speaking the Runtime API. */
-export const SANDBOX_RUNTIMES = ["nodejs22.x", "nodejs20.x", "provided.al2023", "provided.al2"] as const;
+export const SANDBOX_RUNTIMES = ["nodejs22.x", "nodejs20.x", "provided.al2023", "provided.al2", "python3.12", "python3.13"] as const;
 export type SandboxRuntime = (typeof SANDBOX_RUNTIMES)[number];
 
 /**
