@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parsePayload } from "../../harness/contracts";
 import { cgroupV1Writable, sweepStaleCgroups } from "./cgroups";
-import { Instance, isExecutable, sweepStaleTmpDirs, type Outcome } from "./instance";
+import { isExecutable, sweepStaleTmpDirs } from "./host-files";
+import { Instance, type Outcome } from "./instance";
 import { settle } from "./outcome";
 import { logTail, platformErrorPayload, reportLine } from "./report";
 import {
