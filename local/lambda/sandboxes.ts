@@ -109,7 +109,8 @@ export class LambdaSandboxes {
 
   private writeLog(fn: LocalFunction, line: string): void {
     this.options.onLog?.(fn.name, line);
-    if (!this.options.logDir) return;
+    // After close() the streams are ended: late lines of dying processes only reach onLog.
+    if (!this.options.logDir || this.closed) return;
     let file = this.logFiles.get(fn.name);
     if (!file) {
       file = createWriteStream(join(this.options.logDir, `${fn.name}.log`), { flags: "a" });
