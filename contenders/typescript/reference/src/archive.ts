@@ -23,6 +23,8 @@ export interface ArchiveSummary {
   archive_bytes: number;
   zip64: boolean;
   parts: number;
+  /** Entries streamed through zip-stream (objects above streamObjectsAboveBytes), not prefetched. */
+  streamed_entries: number;
 }
 
 const MiB = 1024 * 1024;
@@ -126,6 +128,7 @@ export async function archivePrefix(client: S3Client, event: ArchiveEvent, overr
       archive_bytes: zip.getBytesWritten(),
       zip64,
       parts: upload.partsUploaded(),
+      streamed_entries: objects.filter(isStreamed).length,
     };
   }
   try {
