@@ -69,7 +69,7 @@ export async function runChild(handler: (event: unknown) => Promise<unknown>): P
   const cpu = process.cpuUsage(cpu0);
   const status = await readFile("/proc/self/status", "utf8");
   const hwmKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  process.stdout.write(`RESULT ${JSON.stringify({ wallS, cpuS: (cpu.user + cpu.system) / 1e6, peakRssMb: hwmKb / 1024, result })}\n`);
+  process.stdout.write(`RESULT ${JSON.stringify({ wallS, cpuS: (cpu.user + cpu.system) / 1e6, systemS: cpu.system / 1e6, peakRssMb: hwmKb / 1024, result })}\n`);
 }
 
 /** The baseline: GET every object (same ordered prefetch, concurrency and byte budget) and
@@ -188,7 +188,7 @@ async function runChildProcess(bundle: string, mode: string, config: object, env
   const code = await new Promise<number | null>((r) => child.once("exit", r));
   const line = out.split("\n").find((l) => l.startsWith("RESULT "));
   if (code !== 0 || !line) throw new Error(`${mode} child failed (exit ${code}): ${err.trim() || out.trim()}`);
-  return JSON.parse(line.slice(7)) as { wallS: number; cpuS: number; peakRssMb: number; result: unknown };
+  return JSON.parse(line.slice(7)) as { wallS: number; cpuS: number; systemS: number; peakRssMb: number; result: unknown };
 }
 
 async function fill(client: S3Client, from: number, to: number, objectMb: number): Promise<number> {
@@ -287,7 +287,7 @@ export async function main(argv: string[]): Promise<void> {
             // Free moto's memory at once: it keeps every object (and multipart leftovers) in RAM.
             await client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: archiveKey }));
             measured[mode] = { label: mode, wallS: m.wallS, cpuS: m.cpuS, peakRssMb: m.peakRssMb, bytes: filledBytes };
-            console.log(`  ${mode.padEnd(9)} ${(filledBytes / MB / m.wallS).toFixed(1).padStart(7)} MB/s  cpu ${m.cpuS.toFixed(2)} s  rss ${m.peakRssMb.toFixed(0)} MB  ${JSON.stringify(m.result)}`);
+            console.log(`  ${mode.padEnd(9)} ${(filledBytes / MB / m.wallS).toFixed(1).padStart(7)} MB/s  cpu ${m.cpuS.toFixed(2)} s (system ${m.systemS.toFixed(2)})  rss ${m.peakRssMb.toFixed(0)} MB  ${JSON.stringify(m.result)}`);
           }
           rows.push({ count, gb: filledBytes / 1e9, variant: variant.label, contender: measured.contender!, baseline: measured.baseline!, naive: measured.naive });
         }
