@@ -118,7 +118,12 @@ export async function archivePrefix(client: S3Client, event: ArchiveEvent, overr
   };
 
   const appended = appendAll().catch((error) => failure.fail(error));
-  await Promise.allSettled([upload.done, appended]);
+  // The wrapper reports failed requests with their context first; this catches anything else
+  // lib-storage rejects with (its own checks), so a rejected upload can never look like success.
+  const uploaded = upload.done.catch((error) =>
+    failure.fail(new Error(`failed to upload s3://${bucket}/${event.archive_key}: ${describeError(error)}`, { cause: error })),
+  );
+  await Promise.all([uploaded, appended]);
   if (!failure.error) {
     // Upload resolves only after the body ended, which only happens after the appends finished.
     return {
