@@ -8,9 +8,9 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { buildDefinition, ExecutionInput } from "../harness/definition";
-import { HARNESS_FUNCTIONS, type HarnessFunctionName } from "../harness/functions";
+import { HARNESS_FUNCTION_SETTINGS } from "../harness/function-settings";
 import { contenderFunctionName, contenderKey, discoverContenders, type ContenderSpec } from "../harness/manifest";
-import { packageContender, packageHarnessFunction } from "../harness/packaging";
+import { HARNESS_FUNCTIONS, packageContender, packageHarnessFunction, type HarnessFunctionName } from "../harness/packaging";
 import { FillResult, parsePayload, ResultDocument, type Architecture } from "../harness/contracts";
 import { runStateMachine, type ExecutionEvent } from "./engine";
 import { LambdaSandboxes } from "./lambda";
@@ -84,9 +84,9 @@ export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBe
     const packageStart = Date.now();
     const arnOf = (name: string) => `arn:aws:lambda:${LOCAL_REGION}:000000000000:function:${name}`;
     const harnessArn = {} as Record<HarnessFunctionName, string>;
-    for (const name of Object.keys(HARNESS_FUNCTIONS) as HarnessFunctionName[]) {
+    for (const name of HARNESS_FUNCTIONS) {
       const code = await packageHarnessFunction(name);
-      const settings = HARNESS_FUNCTIONS[name];
+      const settings = HARNESS_FUNCTION_SETTINGS[name];
       const fnName = `${LOCAL_PROJECT}-${LOCAL_STACK}-${name}`;
       sandboxes.register({
         name: fnName,

@@ -105,14 +105,18 @@ async function invokeLambda(lambda: LambdaService, input: Json): Promise<Json> {
     throw serviceError("Lambda", error);
   }
   if (response.FunctionError) {
-    let errorType = "Lambda.Unknown";
+    let errorType: string | undefined;
     try {
       const parsed = JSON.parse(response.Payload) as { errorType?: unknown };
       if (typeof parsed.errorType === "string" && parsed.errorType) errorType = parsed.errorType;
     } catch {
-      // not JSON: keep Lambda.Unknown, as Step Functions does
+      // not JSON: no error type
     }
-    throw new TaskFailure(errorType, response.Payload);
+    if (errorType) throw new TaskFailure(errorType, response.Payload);
+    throw new TaskFailure(
+      "Lambda.Unknown",
+      `The cause could not be determined because Lambda did not return an error type. Returned payload: ${response.Payload}`,
+    );
   }
   let payload: Json;
   try {

@@ -1,6 +1,6 @@
 // Sizing of the harness's own Lambdas, shared by both engines so a local run and a deployed stack
 // give the validator and the filler the same memory (hence the same CPU share).
-export type HarnessFunctionName = "fill-bucket" | "validate" | "score";
+import type { HarnessFunctionName } from "./packaging";
 
 export interface HarnessFunctionSettings {
   memoryMb: number;
@@ -9,7 +9,7 @@ export interface HarnessFunctionSettings {
   description: string;
 }
 
-export const HARNESS_FUNCTIONS: Readonly<Record<HarnessFunctionName, HarnessFunctionSettings>> = {
+export const HARNESS_FUNCTION_SETTINGS: Readonly<Record<HarnessFunctionName, HarnessFunctionSettings>> = {
   // The filler generates and hashes every byte of the dataset: CPU-bound, so it gets more than one
   // vCPU (2048 / 1769 = 1.16 vCPU) and Lambda's longest timeout.
   "fill-bucket": { memoryMb: 2048, timeoutS: 900, ephemeralStorageMb: 512, description: "fills the benchmark bucket" },
