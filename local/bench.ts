@@ -29,7 +29,8 @@ export interface LocalBenchOptions {
   filesPrefix: string;
   /** Contender ids (`<lang>-<dev_id>`) or keys (`<lang>-<dev_id>-<arch>`); empty = all. */
   contenders: string[];
-  contendersRoot?: string;
+  /** Folders holding `<lang>/<dev_id>/contender.json`; default: the repo's `contenders/`. */
+  contendersRoots?: string[];
   onPhase?: (phase: BenchPhase) => void;
   onEvent?: (event: ExecutionEvent) => void;
   onLog?: (functionName: string, line: string) => void;
@@ -55,6 +56,18 @@ interface Target {
   arch: Architecture;
 }
 
+/** Contenders of every root; the same id in two roots is an error (results are keyed by it). */
+export function discoverAll(roots: string[] | undefined): ContenderSpec[] {
+  const specs = roots ? roots.flatMap((root) => discoverContenders(root)) : discoverContenders();
+  const seen = new Map<string, string>();
+  for (const spec of specs) {
+    const other = seen.get(spec.id);
+    if (other) throw new Error(`contender '${spec.id}' is defined twice: ${other} and ${spec.manifestPath}`);
+    seen.set(spec.id, spec.manifestPath);
+  }
+  return specs;
+}
+
 /** Chooses (contender, architecture) pairs; an unknown filter entry is an error naming it. */
 export function selectTargets(specs: ContenderSpec[], filter: string[]): Target[] {
   const all = specs.flatMap((spec) => spec.manifest.architectures.map((arch) => ({ key: contenderKey(spec, arch), spec, arch })));
@@ -69,7 +82,7 @@ export function selectTargets(specs: ContenderSpec[], filter: string[]): Target[
 
 export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBenchReport> {
   const started = Date.now();
-  const targets = selectTargets(discoverContenders(options.contendersRoot), options.contenders);
+  const targets = selectTargets(discoverAll(options.contendersRoots), options.contenders);
   if (targets.length === 0) throw new Error("no contenders found under contenders/*/*/contender.json");
   // A fresh server, bucket and execution name per run: two runs at once share nothing.
   const executionName = `local-${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}`;
