@@ -1,12 +1,14 @@
 // Hashing, CRC-32 and inflating every byte is the validator's main CPU cost. It runs on a worker
 // thread so it overlaps with receiving and parsing on the main thread (measured by
 // `npm run perf -- validate`). Entry data is copied into ~1 MiB batches whose ArrayBuffers are
-// transferred (zero-copy) to the worker; at most MAX_IN_FLIGHT bytes are queued, so memory stays
-// bounded however fast the archive arrives.
+// transferred (zero-copy) to the worker together with the entry boundaries, so a batch can hold
+// many small entries. At most MAX_IN_FLIGHT bytes are queued: memory stays bounded however fast
+// the archive arrives.
 import { Worker } from "node:worker_threads";
 import { DIGEST_WORKER_SOURCE } from "./digest-worker-source";
 
 const BATCH_BYTES = 1 << 20;
+const BATCH_OPS = 4096;
 const MAX_IN_FLIGHT = 8 << 20;
 
 export interface EntryJob {
@@ -26,11 +28,13 @@ export interface EntryDigest {
   error: string | null;
 }
 
-interface DoneMessage extends EntryDigest {
-  t: "done";
-  id: number;
+type WorkerMessage = { t: "ack"; n: number } | ({ t: "done"; id: number } & EntryDigest) | { t: "fatal"; error: string };
+
+export interface EntrySink {
+  write(chunk: Buffer): void | Promise<void>;
+  /** Ends the entry; the digest settles once the worker has seen the whole entry. */
+  end(): Promise<EntryDigest>;
 }
-type WorkerMessage = { t: "ack"; n: number } | DoneMessage | { t: "fatal"; error: string };
 
 export class Digester {
   private readonly worker: Worker;
@@ -41,6 +45,9 @@ export class Digester {
   private failure: Error | undefined;
   private staging = Buffer.allocUnsafeSlow(BATCH_BYTES);
   private staged = 0;
+  private ops: number[] = [];
+  /** Index of the length of the last op when that op is entry data (so chunks merge), else -1. */
+  private dataSlot = -1;
 
   constructor() {
     this.worker = new Worker(DIGEST_WORKER_SOURCE, { eval: true });
@@ -80,19 +87,20 @@ export class Digester {
     if (this.failure) throw this.failure;
   }
 
-  /** Starts an entry: returns where to write its stored/compressed bytes and its digest-to-be. */
-  begin(job: EntryJob): { write: (chunk: Buffer) => void | Promise<void>; end: () => Promise<EntryDigest> } {
+  begin(job: EntryJob): EntrySink {
     this.check();
     const id = this.nextId++;
-    this.worker.postMessage({ t: "begin", id, method: job.method, limit: job.size });
+    this.ops.push(0, id, job.method, job.size);
+    this.dataSlot = -1;
     const result = new Promise<EntryDigest>((resolve, reject) => this.pending.set(id, { resolve, reject }));
     // Awaited later (entries are pipelined); don't let an early crash count as unhandled.
     result.catch(() => undefined);
     return {
       write: (chunk) => this.write(chunk),
       end: () => {
-        this.flush();
-        this.worker.postMessage({ t: "end" });
+        this.ops.push(2);
+        this.dataSlot = -1;
+        if (this.ops.length >= BATCH_OPS) this.flush();
         return result;
       },
     };
@@ -106,6 +114,11 @@ export class Digester {
       chunk.copy(this.staging, this.staged, at, at + take);
       this.staged += take;
       at += take;
+      if (this.dataSlot >= 0) this.ops[this.dataSlot]! += take;
+      else {
+        this.ops.push(1, take);
+        this.dataSlot = this.ops.length - 1;
+      }
       if (this.staged === BATCH_BYTES) this.flush();
     }
     if (this.inFlight > MAX_IN_FLIGHT) {
@@ -115,13 +128,16 @@ export class Digester {
     }
   }
 
-  private flush(): void {
-    if (this.staged === 0) return;
+  /** Sends what is staged; call before awaiting the digests of entries already ended. */
+  flush(): void {
+    if (this.ops.length === 0 || this.failure) return;
     const buffer = this.staging.buffer;
-    this.worker.postMessage({ t: "data", b: buffer, n: this.staged }, [buffer]);
+    this.worker.postMessage({ b: buffer, n: this.staged, ops: this.ops }, [buffer]);
     this.inFlight += this.staged;
     this.staging = Buffer.allocUnsafeSlow(BATCH_BYTES);
     this.staged = 0;
+    this.ops = [];
+    this.dataSlot = -1;
   }
 
   async close(): Promise<void> {

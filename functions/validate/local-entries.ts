@@ -64,10 +64,12 @@ export async function walkLocalEntries(reader: ByteReader, entries: readonly Cen
     // Report the earliest problem in archive order: an earlier entry's bad content beats a
     // later structural problem.
     if (!isInvalidArchive(error)) throw error;
+    digester.flush();
     await Promise.allSettled(digests);
     if (contentFailure) invalid(contentFailure);
     throw error;
   }
+  digester.flush();
   await Promise.all(digests);
   if (contentFailure) invalid(contentFailure);
   return summary;

@@ -43,7 +43,7 @@ export function checkEntriesAgainstSource(entries: readonly CentralEntry[], expe
     }
   }
   if (!expected) return;
-  const missing = expected.filter((o) => !seen.has(o.name)).map((o) => o.name);
+  const missing = expected.filter((o) => !seen.has(o.name)).map((o) => o.name).sort();
   if (missing.length > 0) {
     const sample = missing.slice(0, SAMPLE_SIZE).map(quoteName).join(", ");
     const empty = entries.length === 0 ? ": the archive has no entries" : "";
