@@ -1,7 +1,7 @@
 // The reference contender's unhappy paths on a real moto: every failure is a clear error, and no
 // multipart upload or partial archive is left behind.
 import { afterEach, describe, expect, it } from "vitest";
-import { DeleteObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { handler } from "../contenders/typescript/reference/src/index";
 import { archivePrefix } from "../contenders/typescript/reference/src/archive";
 import { useEmbeddedS3 } from "./support/s3";
@@ -10,10 +10,10 @@ import { objectExists, openMultipartUploads, putRandomObjects, withEnv } from ".
 const KiB = 1024;
 const MiB = 1024 * KiB;
 // Small budgets so a 40 MB source makes several 5 MiB parts and the pipeline is mid-way when it fails.
-const SMALL = { partSize: 5 * MiB, queueSize: 1, prefetchBytes: 1 * MiB, downloadConcurrency: 2, bodyHighWaterMark: 256 * KiB };
+const SMALL = { partSize: 5 * MiB, queueSize: 1, prefetchBytes: 1 * MiB, downloadConcurrency: 2, bodyBufferedChunks: 1 };
 
 /** A client of the same moto that records the commands it sends, with optional hooks. */
-function instrumentedClient(config: ConstructorParameters<typeof S3Client>[0]) {
+function instrumentedClient(config: S3ClientConfig) {
   const client = new S3Client(config);
   const sent: string[] = [];
   const hooks: {

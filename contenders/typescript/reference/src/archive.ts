@@ -46,9 +46,11 @@ export async function archivePrefix(client: S3Client, event: ArchiveEvent, overr
 
   const zip64 = tunables.forceZip64 || needsZip64(objects);
   const zip = new NativeCrcZipStream({ forceZip64: zip64 });
-  // node PassThrough between zip-stream (a readable-stream Transform) and Upload, which only takes
-  // a node Readable. Its highWaterMark is the slack between archive writer and part chunker.
-  const body = new PassThrough({ highWaterMark: tunables.bodyHighWaterMark });
+  // A node PassThrough between zip-stream (a readable-stream Transform) and Upload, which only
+  // takes a node Readable. objectMode: lib-storage's for-await then gets each chunk as it was
+  // written; a byte-mode stream's read() would concatenate (copy) whatever is buffered first.
+  // Its high-water mark therefore counts chunks, which the zip's write coalescing keeps large.
+  const body = new PassThrough({ objectMode: true, highWaterMark: tunables.bodyBufferedChunks });
   zip.pipe(body);
 
   const failure = new FirstFailure();

@@ -14,6 +14,12 @@ import * as zlib from "node:zlib";
 import ZipStream, { type ZipArchiveEntry } from "zip-stream";
 
 const METHOD_STORED = 0;
+// Header fields are written 2 or 4 bytes at a time (~15 writes per entry, ~20 per central
+// directory record). Each write is a chunk through two streams and a reason for read() to
+// concatenate, so small writes are gathered here and passed on as one chunk: per entry, the
+// stream then carries one header chunk and the data itself.
+const COALESCE_BELOW = 16 * 1024;
+const COALESCE_FLUSH_AT = 64 * 1024;
 const ZIP32_MAX = 0xffffffff;
 
 const nativeCrc32: ((data: Uint8Array) => number) | undefined =
@@ -23,6 +29,8 @@ const nativeCrc32: ((data: Uint8Array) => number) | undefined =
 
 export class NativeCrcZipStream extends ZipStream {
   private readonly fastStore: boolean;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
 
   constructor(options: { forceZip64: boolean }) {
     super({ ...options, store: true });
@@ -31,6 +39,33 @@ export class NativeCrcZipStream extends ZipStream {
       nativeCrc32 !== undefined &&
       typeof self._writeLocalFileHeader === "function" &&
       typeof self._afterAppend === "function";
+  }
+
+  /** Small writes are kept (offset already counted) until a big write, the end, or 64 KiB. */
+  override write(chunk: Buffer | string, callback?: (error?: Error | null) => void): boolean {
+    const data = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    if (data.length < COALESCE_BELOW && callback === undefined) {
+      this.pending.push(data);
+      this.pendingBytes += data.length;
+      this.offset += data.length; // what ArchiveOutputStream.write would have counted
+      return this.pendingBytes >= COALESCE_FLUSH_AT ? this.flushPending() : true;
+    }
+    this.flushPending();
+    return super.write(data, callback);
+  }
+
+  override end(...args: unknown[]): this {
+    this.flushPending();
+    return super.end(...args);
+  }
+
+  private flushPending(): boolean {
+    if (this.pendingBytes === 0 && this.pending.length === 0) return true;
+    const combined = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.offset -= combined.length; // super.write counts these bytes again
+    return super.write(combined);
   }
 
   /** True when entries take the native-CRC path (reported in the handler's summary). */

@@ -10,8 +10,8 @@ export interface Tunables {
   partSize: number;
   /** Parts uploaded concurrently by lib-storage. */
   queueSize: number;
-  /** Slack between zip-stream's output and lib-storage's part chunker. */
-  bodyHighWaterMark: number;
+  /** Chunks (one per entry's data, one per header group) buffered between zip-stream and Upload. */
+  bodyBufferedChunks: number;
   /** Write ZIP64 end records even for a small archive (tests; large ones get them automatically). */
   forceZip64: boolean;
 }
@@ -24,6 +24,6 @@ export const DEFAULT_TUNABLES: Tunables = {
   streamObjectsAboveBytes: 32 * MiB,
   partSize: 8 * MiB,
   queueSize: 4,
-  bodyHighWaterMark: 1 * MiB,
+  bodyBufferedChunks: 1,
   forceZip64: false,
 };

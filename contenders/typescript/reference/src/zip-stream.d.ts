@@ -33,7 +33,10 @@ declare module "zip-stream" {
     on(event: string, listener: (...args: any[]) => void): this;
     once(event: string, listener: (...args: any[]) => void): this;
     off(event: string, listener: (...args: any[]) => void): this;
-    write(chunk: Buffer): boolean;
+    write(chunk: Buffer | string, callback?: (error?: Error | null) => void): boolean;
+    end(...args: unknown[]): this;
+    /** Archive offset of the next byte (ArchiveOutputStream keeps it in write()). */
+    offset: number;
     readonly writableLength: number;
     readonly writableNeedDrain: boolean;
     readonly destroyed: boolean;
