@@ -22,6 +22,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "start (or attach to) the deployed state machine, show progress, print the ranking",
     load: () => import("./aws"),
   },
+  validate: {
+    summary: "check one archive (file.zip or s3://bucket/key) with the harness's validator",
+    load: () => import("./validate"),
+  },
   new: {
     summary: "scaffold a new Node contender folder: bench new <lang> <dev_id>",
     load: () => import("./new"),
