@@ -13,6 +13,7 @@ import { contenderFunctionName, contenderKey, discoverContenders, type Contender
 import { HARNESS_FUNCTIONS, packageContender, packageHarnessFunction, type HarnessFunctionName } from "../harness/packaging";
 import { FillResult, parsePayload, ResultDocument, type Architecture } from "../harness/contracts";
 import { runStateMachine, type ExecutionEvent } from "./engine";
+import type { TaskObserver } from "./task-handlers";
 import { LambdaSandboxes } from "./lambda";
 import { LOCAL_REGION, startEmbeddedS3 } from "./s3";
 
@@ -33,6 +34,7 @@ export interface LocalBenchOptions {
   contendersRoots?: string[];
   onPhase?: (phase: BenchPhase) => void;
   onEvent?: (event: ExecutionEvent) => void;
+  onTask?: TaskObserver;
   onLog?: (functionName: string, line: string) => void;
 }
 
@@ -171,6 +173,7 @@ export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBe
       lambda: sandboxes,
       s3: client,
       onEvent: options.onEvent,
+      onTask: options.onTask,
     });
     const result = parsePayload(ResultDocument, output, "execution output");
     const workflowMs = Date.now() - workflowStart;
