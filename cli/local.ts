@@ -138,7 +138,10 @@ export async function run(argv: string[]): Promise<number> {
       contendersRoots,
       onPhase: (p) => {
         if (p.phase === "start") progress.note(`embedded S3 at ${p.endpoint}, bucket ${p.bucket}`);
-        if (p.phase === "packaged") progress.note(`packaged ${p.contenders.length} contender(s) in ${(p.ms / 1000).toFixed(1)} s: ${p.contenders.join(", ")}`);
+        if (p.phase === "packaged") {
+          progress.note(`packaged ${p.contenders.length} contender(s) in ${(p.ms / 1000).toFixed(1)} s: ${p.contenders.join(", ")}`);
+          if (p.skipped.length) progress.note(`skipped (container images run on AWS only): ${p.skipped.join(", ")}`);
+        }
         if (p.phase === "filled") {
           const mb = p.fill.totalBytes / 1024 / 1024;
           progress.note(`filled ${p.fill.objectCount} objects (${mb.toFixed(0)} MiB) in ${(p.ms / 1000).toFixed(1)} s`);

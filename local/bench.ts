@@ -14,7 +14,7 @@ import { HARNESS_FUNCTIONS, packageContender, packageHarnessFunction, type Harne
 import { FillResult, parsePayload, ResultDocument, type Architecture } from "../harness/contracts";
 import { runStateMachine, type ExecutionEvent } from "./engine";
 import type { TaskObserver } from "./task-handlers";
-import { LambdaSandboxes } from "./lambda";
+import { LambdaSandboxes, type SandboxRuntime } from "./lambda";
 import { LOCAL_REGION, startEmbeddedS3 } from "./s3";
 
 export const LOCAL_PROJECT = "s3-archive-bench";
@@ -40,7 +40,7 @@ export interface LocalBenchOptions {
 
 export type BenchPhase =
   | { phase: "start"; endpoint: string; bucket: string }
-  | { phase: "packaged"; contenders: string[]; ms: number }
+  | { phase: "packaged"; contenders: string[]; skipped: string[]; ms: number }
   | { phase: "filled"; fill: FillResult; ms: number }
   | { phase: "workflow-done"; ms: number };
 
@@ -84,8 +84,13 @@ export function selectTargets(specs: ContenderSpec[], filter: string[]): Target[
 
 export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBenchReport> {
   const started = Date.now();
-  const targets = selectTargets(discoverAll(options.contendersRoots), options.contenders);
-  if (targets.length === 0) throw new Error("no contenders found under contenders/*/*/contender.json");
+  const selected = selectTargets(discoverAll(options.contendersRoots), options.contenders);
+  // Container-image contenders need a Docker engine to run: AWS only.
+  const skipped = selected.filter((t) => t.spec.manifest.runtime === "image").map((t) => t.key);
+  const targets = selected.filter((t) => t.spec.manifest.runtime !== "image");
+  if (targets.length === 0) {
+    throw new Error(`no contender to run locally${skipped.length ? ` (container-image contenders run on AWS only: ${skipped.join(", ")})` : ""}`);
+  }
   // A fresh server, bucket and execution name per run: two runs at once share nothing.
   const executionName = `local-${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}`;
   const s3 = await startEmbeddedS3();
@@ -106,7 +111,7 @@ export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBe
       sandboxes.register({
         name: fnName,
         arn: arnOf(fnName),
-        runtime: code.runtime,
+        runtime: code.runtime as SandboxRuntime, // register() validates it
         handler: code.handler,
         codeDir: code.dir,
         memoryMb: settings.memoryMb,
@@ -125,7 +130,7 @@ export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBe
       sandboxes.register({
         name: fnName,
         arn: arnOf(fnName),
-        runtime: code.runtime,
+        runtime: code.runtime as SandboxRuntime, // register() validates it
         handler: code.handler,
         codeDir: code.dir,
         memoryMb: m.memoryMb,
@@ -137,7 +142,7 @@ export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBe
       contenders.push({ name: target.key, function_arn: arnOf(fnName) });
     }
     const packageMs = Date.now() - packageStart;
-    options.onPhase?.({ phase: "packaged", contenders: contenders.map((c) => c.name), ms: packageMs });
+    options.onPhase?.({ phase: "packaged", contenders: contenders.map((c) => c.name), skipped, ms: packageMs });
 
     const fillStart = Date.now();
     const fill = await invokeOrThrow(sandboxes, harnessArn["fill-bucket"], {
