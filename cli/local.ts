@@ -57,7 +57,7 @@ function errorText(error: { Error: string; Cause: string }): string {
 }
 
 /** Turns the engine's Task calls into progress events: who runs, which run ended, validation. */
-export function progressObserver(sink: ProgressSink): TaskObserver {
+export function progressObserver(sink: ProgressSink, runsPerContender?: number): TaskObserver {
   const started = new Set<string>();
   let scoringNoted = false;
   return (call) => {
@@ -69,7 +69,7 @@ export function progressObserver(sink: ProgressSink): TaskObserver {
     if (call.stateName === TASK_STATES.invokeContender && contender) {
       if (call.phase === "started" && !started.has(contender)) {
         started.add(contender);
-        sink.onEvent({ kind: "started", contender });
+        sink.onEvent({ kind: "started", contender, runs: runsPerContender });
       } else if (call.phase === "ended") {
         sink.onEvent({ kind: "run-finished", contender, run, ok: true });
       } else if (call.phase === "failed") {
@@ -147,7 +147,7 @@ export async function run(argv: string[]): Promise<number> {
           progress.note(`filled ${p.fill.objectCount} objects (${mb.toFixed(0)} MiB) in ${(p.ms / 1000).toFixed(1)} s`);
         }
       },
-      onTask: progressObserver(progress),
+      onTask: progressObserver(progress, runs),
       onLog: flags.verbose ? (fn, line) => process.stderr.write(`${fn}: ${line}\n`) : undefined,
     });
     reportScores(progress, report.result);

@@ -6,7 +6,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 
 /** What the engine needs from the Lambda sandboxes (`local/lambda`), mirroring the Lambda API. */
 export interface LambdaService {
-  getFunctionConfiguration(nameOrArn: string): object;
+  getFunctionConfiguration(nameOrArn: string): Promise<object>;
   invoke(
     nameOrArn: string,
     payload: unknown,
@@ -157,7 +157,7 @@ async function invokeLambda(lambda: LambdaService, input: Json): Promise<Json> {
 
 async function getFunctionConfiguration(lambda: LambdaService, input: Json): Promise<Json> {
   try {
-    return JSON.parse(JSON.stringify(lambda.getFunctionConfiguration(functionName(input)))) as Json;
+    return JSON.parse(JSON.stringify(await lambda.getFunctionConfiguration(functionName(input)))) as Json;
   } catch (error) {
     throw error instanceof TaskFailure ? error : serviceError("Lambda", error);
   }
