@@ -3,7 +3,7 @@
 import "./polyfills";
 import { ExecutionError, StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { localTaskHandlers, type LambdaService } from "./task-handlers";
+import { localTaskHandlers, type LambdaService, type TaskObserver } from "./task-handlers";
 
 export const LOCAL_ACCOUNT = "000000000000";
 
@@ -27,6 +27,7 @@ export interface RunStateMachineOptions {
   lambda: LambdaService;
   s3: S3Client;
   onEvent?: (event: ExecutionEvent) => void;
+  onTask?: TaskObserver;
 }
 
 export class ExecutionFailedError extends Error {
@@ -43,7 +44,7 @@ export class ExecutionFailedError extends Error {
 export async function runStateMachine(options: RunStateMachineOptions): Promise<unknown> {
   const definition = options.definition as StateMachineDefinition;
   const machine = new StateMachine(definition);
-  const taskResourceLocalHandlers = localTaskHandlers(definition, { lambda: options.lambda, s3: options.s3 });
+  const taskResourceLocalHandlers = localTaskHandlers(definition, { lambda: options.lambda, s3: options.s3 }, options.onTask);
   const executionArn = `arn:aws:states:${options.region}:${LOCAL_ACCOUNT}:execution:${options.stateMachineName}:${options.executionName}`;
   const execution = machine.run(options.input as never, {
     overrides: { taskResourceLocalHandlers: taskResourceLocalHandlers as never },

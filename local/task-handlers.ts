@@ -6,7 +6,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 
 /** What the engine needs from the Lambda sandboxes (`local/lambda`), mirroring the Lambda API. */
 export interface LambdaService {
-  getFunctionConfiguration(nameOrArn: string): object;
+  getFunctionConfiguration(nameOrArn: string): Promise<object>;
   invoke(
     nameOrArn: string,
     payload: unknown,
@@ -54,14 +54,34 @@ export function taskStates(machine: AslMachine): Map<string, string> {
 const LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke";
 const SDK_PREFIX = "arn:aws:states:::aws-sdk:";
 
+/** Sees every Task call with its (post-Parameters) input and its outcome: for progress lines. */
+export type TaskObserver = (
+  call: { stateName: string; input: Json } & ({ phase: "started" } | { phase: "ended"; output: Json } | { phase: "failed"; error: { Error: string; Cause: string } }),
+) => void;
+
 /** Builds `taskResourceLocalHandlers` for aws-local-stepfunctions; unknown resources fail early. */
 export function localTaskHandlers(
   machine: AslMachine,
   services: { lambda: LambdaService; s3: S3Client },
+  observe?: TaskObserver,
 ): Record<string, TaskHandler> {
   const handlers: Record<string, TaskHandler> = {};
   for (const [stateName, resource] of taskStates(machine)) {
-    handlers[stateName] = handlerFor(stateName, resource, services);
+    const handler = handlerFor(stateName, resource, services);
+    handlers[stateName] = !observe
+      ? handler
+      : async (input) => {
+          observe({ stateName, input, phase: "started" });
+          try {
+            const output = await handler(input);
+            observe({ stateName, input, phase: "ended", output });
+            return output;
+          } catch (error) {
+            const e = error instanceof Error ? error : new Error(String(error));
+            observe({ stateName, input, phase: "failed", error: { Error: e.name, Cause: e.message } });
+            throw error;
+          }
+        };
   }
   return handlers;
 }
@@ -137,7 +157,7 @@ async function invokeLambda(lambda: LambdaService, input: Json): Promise<Json> {
 
 async function getFunctionConfiguration(lambda: LambdaService, input: Json): Promise<Json> {
   try {
-    return JSON.parse(JSON.stringify(lambda.getFunctionConfiguration(functionName(input)))) as Json;
+    return JSON.parse(JSON.stringify(await lambda.getFunctionConfiguration(functionName(input)))) as Json;
   } catch (error) {
     throw error instanceof TaskFailure ? error : serviceError("Lambda", error);
   }
