@@ -1,0 +1,128 @@
+// Scores every contender: one failure reason, or one priced success row; then ranks successes.
+// Checks run in the order a human would want the first problem reported: configuration, the
+// runs themselves, their REPORT lines, the archive's validation, the time budget.
+import type { ContenderOutcome, FailureRow, ResultDocument, ScoreInput, SuccessRow } from "../../harness/contracts";
+import { classifyRunError, quote, quoteRunError, validationFailureReason, describeTaskError, type FailureKind } from "./failures";
+import { roundMs, roundStats, stats } from "./numbers";
+import { priceRun } from "./price";
+import { lambdaRatesFor, type LambdaRates } from "./pricing";
+import { ReportLineError, decodeLogResult, parseReportLine, type ReportMetrics } from "./report-line";
+
+type Verdict = { ok: true; row: Omit<SuccessRow, "rank"> } | { ok: false; reason: string };
+
+export function scoreAll(input: ScoreInput): ResultDocument {
+  // Fails the whole scoring for an unknown region before looking at any contender: a price from
+  // the wrong table would be worse than no result (see pricing.ts).
+  const rates = lambdaRatesFor(input.region);
+  const rows: Omit<SuccessRow, "rank">[] = [];
+  const failure: FailureRow[] = [];
+  for (const contender of input.contenders) {
+    const verdict = scoreContender(contender, input, rates);
+    if (verdict.ok) rows.push(verdict.row);
+    else failure.push({ contender: contender.contender, reason: verdict.reason });
+  }
+  return { success: rank(rows), failure };
+}
+
+/** Cheapest run first; ties by mean duration, then by name, so the order never depends on input order. */
+export function rank(rows: readonly Omit<SuccessRow, "rank">[]): SuccessRow[] {
+  return [...rows]
+    .sort(
+      (a, b) =>
+        a.run_price_usd - b.run_price_usd ||
+        a.duration_ms.mean - b.duration_ms.mean ||
+        (a.contender < b.contender ? -1 : a.contender > b.contender ? 1 : 0),
+    )
+    .map((row, i) => ({ rank: i + 1, ...row }));
+}
+
+export function scoreContender(
+  c: ContenderOutcome,
+  input: Pick<ScoreInput, "max_run_time_ms" | "runs_per_contender">,
+  rates: LambdaRates,
+): Verdict {
+  const fail = (reason: string): Verdict => ({ ok: false, reason });
+
+  if (c.config_error || !c.config) {
+    const why = c.config_error
+      ? (({ type, message }) => (message ? `${type}: ${message}` : type))(describeTaskError(c.config_error))
+      : "the state machine recorded no configuration";
+    return fail(`crash: cannot read function configuration: ${quote(why)}`);
+  }
+  const config = c.config;
+  const expected = input.runs_per_contender;
+  const runs = [...c.runs].sort((a, b) => a.index - b.index);
+  if (runs.length !== expected) {
+    return fail(`crash: expected ${expected} run(s) but ${runs.length} were recorded`);
+  }
+
+  // Failed runs: report the first, and how many failed.
+  const failed = runs.flatMap((run) => (run.ok ? [] : [{ run, kind: classifyRunError(run.error) }]));
+  const first = failed[0];
+  if (first && !first.run.ok) {
+    const detail = quoteRunError(first.kind, first.run.error);
+    return fail(`${first.kind}: run ${first.run.index + 1} of ${expected}: ${detail}${failedSummary(failed.map((f) => f.kind), expected)}`);
+  }
+
+  const reports: ReportMetrics[] = [];
+  for (const run of runs) {
+    if (!run.ok) continue;
+    try {
+      reports.push(parseReportLine(decodeLogResult(run.log_result)));
+    } catch (error) {
+      if (!(error instanceof ReportLineError)) throw error;
+      const where = `the log of run ${run.index + 1}`;
+      return fail(error.kind === "missing" ? `crash: no REPORT line in ${where}` : `crash: ${error.message} in ${where}`);
+    }
+  }
+
+  if (!c.validation) return fail("invalid: archive was not validated");
+  if (!c.validation.ok) return fail(validationFailureReason(c.validation.error));
+
+  const duration = stats(reports.map((r) => r.durationMs));
+  const budget = input.max_run_time_ms;
+  if (duration.mean + duration.stddev >= budget) {
+    const total = duration.mean + duration.stddev;
+    return fail(
+      `too slow: mean ${fmtMs(duration.mean)} + stddev ${fmtMs(duration.stddev)} = ${fmtMs(total)} ` +
+        `is not below max_run_time_ms ${fmtMs(budget)}`,
+    );
+  }
+
+  const architecture = config.Architectures[0] ?? "x86_64"; // min(1) in the schema; Lambda's default otherwise
+  const billed = reports.map((r) => r.billedDurationMs);
+  const inits = reports.flatMap((r) => (r.initDurationMs === null ? [] : [r.initDurationMs]));
+  const price = priceRun(
+    { architecture, memoryMb: config.MemorySize, ephemeralStorageMb: config.EphemeralStorage.Size, billedDurationsMs: billed },
+    rates,
+  );
+  return {
+    ok: true,
+    row: {
+      contender: c.contender,
+      arn: config.FunctionArn,
+      runtime: config.Runtime ?? "image", // container images have no Runtime
+      architecture,
+      memory_mb: config.MemorySize,
+      ephemeral_storage_mb: config.EphemeralStorage.Size,
+      runs_count: reports.length,
+      duration_ms: roundStats(duration),
+      billed_duration_ms: roundStats(stats(billed)),
+      max_memory_used_mb: Math.max(...reports.map((r) => r.maxMemoryUsedMb)),
+      init_duration_ms: inits.length ? roundMs(stats(inits).mean) : null,
+      ...price,
+    },
+  };
+}
+
+function failedSummary(kinds: readonly FailureKind[], total: number): string {
+  if (kinds.length < 2) return "";
+  const counts = new Map<FailureKind, number>();
+  for (const k of kinds) counts.set(k, (counts.get(k) ?? 0) + 1);
+  const mixed = counts.size > 1 ? `: ${[...counts].map(([k, n]) => `${n} ${k}`).join(", ")}` : "";
+  return ` (${kinds.length} of ${total} runs failed${mixed})`;
+}
+
+function fmtMs(ms: number): string {
+  return `${Number(ms.toFixed(2))} ms`;
+}
