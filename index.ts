@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ExecutionInput } from "./harness/definition";
 import { parsePayload } from "./harness/contracts";
 import { packageHarnessFunction } from "./harness/packaging";
+import { FILL_MEMORY_MB, FILL_TIMEOUT_S } from "./functions/fill-bucket";
 import { BenchmarkBucket } from "./components/benchmark-bucket";
 import { BenchmarkStateMachine } from "./components/benchmark-state-machine";
 import { BucketFiller } from "./components/bucket-filler";
@@ -37,12 +38,20 @@ const [fillCode, validateCode, scoreCode, prepared] = await Promise.all([
   }),
 ]);
 
+if (prepared.length === 0) {
+  throw new Error(
+    `no contenders to deploy: none found under ${path.resolve(projectRoot, config.contendersDir)} ` +
+      "(add contenders/<lang>/<dev_id>/contender.json, or fix the contendersDir / contenders config)",
+  );
+}
+
 const bucket = new BenchmarkBucket("bench");
 
 new BucketFiller("fill", {
   functionName: `${prefix}-fill-bucket`,
   code: fillCode,
-  memoryMb: 2048,
+  memoryMb: FILL_MEMORY_MB,
+  timeoutS: FILL_TIMEOUT_S,
   logRetentionDays,
   bucketName: bucket.bucketName,
   bucketArn: bucket.bucketArn,

@@ -24,7 +24,7 @@ export class BenchmarkBucket extends pulumi.ComponentResource {
     // forceDestroy: `pulumi destroy` must succeed even when a run left archives behind or the
     // filler's delete could not empty the sources.
     this.bucket = new aws.s3.Bucket(name, { forceDestroy: true }, child);
-    const bucket = this.bucket.id;
+    const bucket = this.bucket.bucket;
 
     const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
       name,

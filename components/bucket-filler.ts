@@ -13,6 +13,7 @@ export interface BucketFillerArgs {
   functionName: string;
   code: PackagedCode;
   memoryMb: number;
+  timeoutS: number;
   logRetentionDays: number;
   bucketName: pulumi.Input<string>;
   bucketArn: pulumi.Input<string>;
@@ -43,12 +44,12 @@ export class BucketFiller extends pulumi.ComponentResource {
         description: "s3-archive-bench: fills, refills and empties the source prefix",
         code: args.code,
         memoryMb: args.memoryMb,
-        timeoutS: 900,
+        timeoutS: args.timeoutS,
         logRetentionDays: args.logRetentionDays,
         policy: (logGroupArn) =>
           pulumi
             .all([args.bucketArn, logGroupArn])
-            .apply(([bucketArn, lg]) => fillerPolicy({ bucketArn, filesPrefix: args.filesPrefix, logGroupArn: lg })),
+            .apply(([bucketArn, lg]) => fillerPolicy({ bucketArn, logGroupArn: lg })),
       },
       { parent: this },
     );

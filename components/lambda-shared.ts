@@ -2,14 +2,9 @@
 // the function (else Lambda creates one that keeps logs forever), and plain-text logs.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { PackagedCode } from "../harness/packaging";
 
-/** What harness/packaging.ts hands over: a folder that is the Lambda task root. */
-export interface PackagedCode {
-  dir: string;
-  handler: string;
-  runtime: string;
-  sha256: string;
-}
+export type { PackagedCode };
 
 /** Lambda caps function names at 64 characters; fail at program time, not in the API. */
 export function checkFunctionName(functionName: string, what: string): string {

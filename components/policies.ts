@@ -74,15 +74,19 @@ export function contenderPolicy(p: { bucketArn: string; filesPrefix: string; log
   );
 }
 
-/** The filler owns the source prefix: it lists, writes and (on delete or refill) empties it. */
-export function fillerPolicy(p: { bucketArn: string; filesPrefix: string; logGroupArn: string }): PolicyDocument {
+/**
+ * The filler owns the dataset. It may write and delete anywhere in the bucket, not only under the
+ * current prefix: when `filesPrefix` changes, the update event empties the OLD prefix, and by then
+ * this policy already names the new one. It is the harness's own code, not a contender's.
+ */
+export function fillerPolicy(p: { bucketArn: string; logGroupArn: string }): PolicyDocument {
   return doc(
-    listPrefix("ListSources", p.bucketArn, [p.filesPrefix]),
+    { Sid: "ListBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [p.bucketArn] },
     {
-      Sid: "WriteAndDeleteSources",
+      Sid: "WriteAndDeleteObjects",
       Effect: "Allow",
       Action: ["s3:PutObject", "s3:DeleteObject", ...MULTIPART],
-      Resource: [`${p.bucketArn}/${p.filesPrefix}/*`],
+      Resource: [`${p.bucketArn}/*`],
     },
     writeLogs([p.logGroupArn]),
   );

@@ -71,10 +71,10 @@ describe("IAM policies, statement by statement", () => {
     ]);
   });
 
-  it("filler: owns the source prefix only", () => {
+  it("filler: owns the dataset (any prefix of this bucket, so a prefix change can empty the old one)", () => {
     expect(policyOf("fill-fn")).toEqual([
-      listSources(),
-      { Sid: "WriteAndDeleteSources", Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject", ...MULTIPART], Resource: [`${bucketArn}/files/*`] },
+      { Sid: "ListBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [bucketArn] },
+      { Sid: "WriteAndDeleteObjects", Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject", ...MULTIPART], Resource: [`${bucketArn}/*`] },
       logs(`/aws/lambda/${P}-fill-bucket`),
     ]);
   });

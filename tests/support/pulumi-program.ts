@@ -63,7 +63,12 @@ export async function loadProgram(config: Record<string, unknown>): Promise<Load
 
   await pulumi.runtime.setMocks(
     {
-      newResource: (args) => ({ id: `${args.name}-id`, state: mockState(args.type, args.name, args.inputs) }),
+      newResource: (args) => {
+        const state = mockState(args.type, args.name, args.inputs);
+        // AWS uses the bucket's name as its id; other ids are opaque.
+        const id = args.type === "aws:s3/bucket:Bucket" ? state.bucket : `${args.name}-id`;
+        return { id, state };
+      },
       call: (args) => args.inputs,
     },
     PROJECT,
