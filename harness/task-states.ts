@@ -1,0 +1,90 @@
+// The Task states of the benchmark definition, by name, and what each one receives and must
+// return. On AWS the integration in `Resource` does the work; the local engine replaces each one
+// with an aws-local-stepfunctions `taskResourceLocalHandlers[name]` that must behave the same.
+//
+// What a local handler receives: the state's input AFTER `Parameters` is resolved (the shapes
+// below). What it must return: the RAW integration result, as AWS returns it; the interpreter
+// then applies ResultSelector / ResultPath / OutputPath exactly as Step Functions would.
+//
+// Errors (read from aws-local-stepfunctions 3.0.0, build/main.node.esm.js, StateExecutor):
+//  - A handler that throws / rejects fails the Task. Retry and Catch match `error.name` against
+//    ErrorEquals ("States.ALL" matches everything; "States.TaskFailed" everything but
+//    States.Timeout), and a Catch hands on `{ Error: error.name, Cause: error.message }`.
+//    So to mimic a Lambda function error, throw
+//      Object.assign(new Error(JSON.stringify(payload)), { name: payload.errorType })
+//    where `payload` is `{ errorType, errorMessage, trace }` from the function: on AWS the
+//    lambda:invoke Task fails with Error = errorType and Cause = that payload as a JSON string.
+//    (The library's own Lambda client would instead put "<type>: <message>" in Cause: don't use it.)
+//  - For AWS-service failures use the integration's error names: "Lambda.TooManyRequestsException",
+//    "Lambda.ServiceException", "Lambda.SdkClientException", "Lambda.ResourceNotFoundException";
+//    for the aws-sdk S3 call e.g. "S3.NoSuchBucketException" (any name: its Catch is States.ALL).
+//  - Errors whose `isCatchable === false` (the library's States.Runtime, e.g. a path pointing at
+//    nothing) fail the whole execution, as on AWS.
+//
+// Context: the library sets $$.Execution.Input and StartTime only. The engine MUST pass
+// `run(input, { context: { Execution: { Name: <execution name> } } })`, since archive keys use
+// $$.Execution.Name. Task TimeoutSeconds defaults to 60 s in the library (AWS: none), which is
+// why every Task in the definition sets TimeoutSeconds explicitly. Map MaxConcurrency 0 means 40
+// there (unlimited on AWS). Node 20 needs a `Promise.withResolvers` polyfill before any Task runs.
+
+export const TASK_STATES = {
+  /**
+   * Resource arn:aws:states:::aws-sdk:lambda:getFunctionConfiguration.
+   * Receives `{ FunctionName }` (an ARN). Returns the GetFunctionConfiguration response, PascalCase:
+   * `{ FunctionName, FunctionArn, Runtime?, Handler?, MemorySize, Timeout, Architectures: [arch],
+   * EphemeralStorage: { Size }, PackageType, ... }` (no `Runtime` for container images).
+   * Throw e.g. "Lambda.ResourceNotFoundException" when the function does not exist.
+   */
+  getFunctionConfiguration: "GetFunctionConfiguration",
+  /**
+   * Resource arn:aws:states:::lambda:invoke (a contender).
+   * Receives `{ FunctionName, LogType: "Tail", Payload: ContenderEvent }`. Returns
+   * `{ ExecutedVersion: "$LATEST", StatusCode: 200, Payload: <function result, parsed JSON>,
+   * LogResult: <base64 of the last 4 KB of the log, ending with the REPORT line>,
+   * SdkHttpMetadata: {...}, SdkResponseMetadata: {...} }`. A function error (crash, timeout, OOM)
+   * is thrown as described above, not returned.
+   */
+  invokeContender: "InvokeContender",
+  /**
+   * Resource arn:aws:states:::lambda:invoke (the validator).
+   * Receives `{ FunctionName, Payload: ValidateInput }`. Returns `{ StatusCode: 200, Payload:
+   * ValidateResult, ... }`; an invalid archive is the function error `InvalidArchive`.
+   */
+  validateArchive: "ValidateArchive",
+  /**
+   * Resource arn:aws:states:::aws-sdk:s3:deleteObject.
+   * Receives `{ Bucket, Key }`. Returns the DeleteObject response (`{}` is fine). Best effort:
+   * any error is caught and ignored.
+   */
+  deleteArchive: "DeleteArchive",
+  /**
+   * Resource arn:aws:states:::lambda:invoke (the scorer).
+   * Receives `{ FunctionName, Payload: ScoreInput }`. Returns `{ StatusCode: 200, Payload:
+   * ResultDocument, ... }`; the execution output is that Payload. Not caught: a scorer failure
+   * fails the execution (the harness broke, not a contender).
+   */
+  score: "Score",
+} as const;
+export type TaskStateName = (typeof TASK_STATES)[keyof typeof TASK_STATES];
+
+/** What the lambda:invoke Tasks receive (after Parameters). */
+export interface InvokeTaskInput {
+  FunctionName: string;
+  LogType?: "Tail" | "None";
+  Payload: unknown;
+}
+/** What the lambda:invoke integration returns (the engine's handlers must return this shape). */
+export interface InvokeTaskResult {
+  ExecutedVersion: string;
+  StatusCode: number;
+  Payload: unknown;
+  LogResult?: string;
+  [sdkMetadata: string]: unknown;
+}
+export interface GetFunctionConfigurationTaskInput {
+  FunctionName: string;
+}
+export interface DeleteObjectTaskInput {
+  Bucket: string;
+  Key: string;
+}
