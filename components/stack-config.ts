@@ -23,7 +23,8 @@ export const StackConfig = z.strictObject({
   objectSizeMb: z.number().positive().max(5_000),
   seed: z.union([z.string().min(1), z.number().int()]),
   runsPerContender: positiveInt.max(1_000),
-  maxConcurrency: positiveInt.max(1_000).default(10),
+  /** Parallel runs of one contender (0 = all runs at once); contenders always run side by side. */
+  maxConcurrency: z.number().int().min(0).max(1_000).default(0),
   // A Lambda invocation cannot outlive 900 s, so neither can the budget of one run.
   maxRunTimeMs: positiveInt.max(900_000),
   filesPrefix: keyPrefix.default("files"),

@@ -59,7 +59,7 @@ describe("stack configuration", () => {
     );
     expect(readStackConfig(configFrom(minimal))).toMatchObject({
       filesPrefix: "files",
-      maxConcurrency: 10,
+      maxConcurrency: 0,
       contendersDir: "contenders",
       logRetentionDays: 14,
       prDeployments: { enabled: false },
@@ -96,6 +96,12 @@ describe("the program refuses to start", () => {
   it("on a contender filter naming an unknown contender", async () => {
     const { run } = await load(TWO_CONTENDERS, { "s3-archive-bench:contenders": ["typescript-alice", "go-nobody"] });
     await expect(run()).rejects.toThrow(/config contenders: unknown contender\(s\) 'go-nobody'.*python-bob/);
+  });
+
+  it("deploys only the contenders the filter names (by id or by key)", async () => {
+    const { run } = await load(TWO_CONTENDERS, { "s3-archive-bench:contenders": ["typescript-alice-x86_64", "python-bob"] });
+    const { outputs } = await run();
+    expect(Object.keys(outputs.contenders as object).sort()).toEqual(["python-bob-arm64", "typescript-alice-x86_64"]);
   });
 
   it("on invalid stack config, before touching contenders", async () => {

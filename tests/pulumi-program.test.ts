@@ -188,8 +188,11 @@ describe("state machine", () => {
     });
     const definition = JSON.parse(sm.inputs.definition);
     expect(definition).toEqual(expected);
-    expect(sm.inputs.definition).toContain(fnArn(`${P}-validate`));
-    expect(sm.inputs.definition).toContain(fnArn(`${P}-score`));
+    // Independently of buildDefinition: the only literal function ARNs are the validator's and
+    // the scorer's (contenders come from the execution input), the only bucket is ours.
+    const literal = (key: string) => collect(definition, key).sort();
+    expect(literal("FunctionName")).toEqual([fnArn(`${P}-score`), fnArn(`${P}-validate`)]);
+    expect(new Set(literal("Bucket"))).toEqual(new Set([bucketName]));
     expect(sm.inputs).toMatchObject({ name: P, type: "STANDARD", roleArn: byName(all, "aws:iam/role:Role", "benchmark").state.arn });
     const logGroup = byName(all, "aws:cloudwatch/logGroup:LogGroup", "benchmark");
     expect(logGroup.inputs).toEqual({ name: `/aws/vendedlogs/states/${P}`, retentionInDays: 14 });
@@ -197,6 +200,13 @@ describe("state machine", () => {
     expect(sm.dependencies).toContain(byName(all, "aws:iam/rolePolicy:RolePolicy", "benchmark").urn);
   });
 });
+
+/** Every value stored under `key` anywhere in a JSON tree. */
+function collect(tree: unknown, key: string): unknown[] {
+  if (Array.isArray(tree)) return tree.flatMap((t) => collect(t, key));
+  if (tree === null || typeof tree !== "object") return [];
+  return Object.entries(tree).flatMap(([k, v]) => (k === key ? [v] : collect(v, key)));
+}
 
 describe("stack outputs", () => {
   it("exports exactly bucketName, stateMachineArn, executionInput and contenders", () => {
