@@ -1,0 +1,14 @@
+// Lambda entry point. The S3 client takes region, credentials and endpoint from the standard
+// environment (AWS_REGION, AWS_ENDPOINT_URL_S3, ...): no local-mode code here.
+import { S3Client } from "@aws-sdk/client-s3";
+import { archivePrefix, type ArchiveSummary } from "./archive";
+import { parseEvent } from "./event";
+
+// One client per container: warm invocations reuse its keep-alive sockets.
+let client: S3Client | undefined;
+
+export async function handler(event: unknown): Promise<ArchiveSummary> {
+  const parsed = parseEvent(event);
+  client ??= new S3Client({});
+  return archivePrefix(client, parsed);
+}
