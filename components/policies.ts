@@ -59,6 +59,8 @@ const MULTIPART = ["s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"];
  * The one role every contender shares: read and list the sources, write (single or multipart)
  * under archives/ and scratch/. No delete anywhere, so a contender cannot damage the dataset or
  * another contender's archive; nothing outside this bucket; logs only into contender groups.
+ * (Listing is limited to the source prefix, so S3 answers a read of a missing key with 403, not
+ * 404: the price of not letting contenders list each other's archives.)
  */
 export function contenderPolicy(p: { bucketArn: string; filesPrefix: string; logGroupArns: string[] }): PolicyDocument {
   return doc(
@@ -92,10 +94,15 @@ export function fillerPolicy(p: { bucketArn: string; logGroupArn: string }): Pol
   );
 }
 
-/** The validator compares an archive with the real listing of the sources; it reads archives only. */
-export function validatorPolicy(p: { bucketArn: string; filesPrefix: string; logGroupArn: string }): PolicyDocument {
+/**
+ * The validator compares an archive with the real listing of the sources and reads archives only.
+ * Its ListBucket has no prefix condition on purpose: without ListBucket covering the request, S3
+ * answers HeadObject on a missing archive with 403 instead of 404, and the validator could not
+ * tell "nothing was uploaded" from a permissions problem.
+ */
+export function validatorPolicy(p: { bucketArn: string; logGroupArn: string }): PolicyDocument {
   return doc(
-    listPrefix("ListSources", p.bucketArn, [p.filesPrefix]),
+    { Sid: "ListBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [p.bucketArn] },
     { Sid: "ReadArchives", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${p.bucketArn}/${ARCHIVES_PREFIX}/*`] },
     writeLogs([p.logGroupArn]),
   );

@@ -79,9 +79,9 @@ describe("IAM policies, statement by statement", () => {
     ]);
   });
 
-  it("validator: lists sources, reads archives; scorer: logs only", () => {
+  it("validator: lists the bucket (404 for a missing archive), reads archives; scorer: logs only", () => {
     expect(policyOf("validate")).toEqual([
-      listSources(),
+      { Sid: "ListBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [bucketArn] },
       { Sid: "ReadArchives", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${bucketArn}/archives/*`] },
       logs(`/aws/lambda/${P}-validate`),
     ]);
