@@ -6,7 +6,7 @@ import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FillParams } from "../harness/contracts";
 import { buildDefinition, ExecutionInput } from "../harness/definition";
-import { IMAGE_CONTENDER, TWO_CONTENDERS, baseConfig, writeContendersRoot } from "./support/contender-fixtures";
+import { IMAGE_CONTENDER, PROVIDED_CONTENDER, TWO_CONTENDERS, baseConfig, writeContendersRoot } from "./support/contender-fixtures";
 import {
   ACCOUNT,
   REGION,
@@ -20,11 +20,17 @@ import {
 
 const P = "s3-archive-bench-test";
 const fnArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
-const CONTENDER_KEYS = ["python-bob-arm64", "rust-carol-x86_64", "typescript-alice-arm64", "typescript-alice-x86_64"];
+const CONTENDER_KEYS = [
+  "python-bob-arm64",
+  "rust-carol-x86_64",
+  "shell-dave-arm64",
+  "typescript-alice-arm64",
+  "typescript-alice-x86_64",
+];
 
 let program: LoadedProgram;
 let all: RecordedResource[];
-const fixture = writeContendersRoot({ ...TWO_CONTENDERS, ...IMAGE_CONTENDER });
+const fixture = writeContendersRoot({ ...TWO_CONTENDERS, ...IMAGE_CONTENDER, ...PROVIDED_CONTENDER });
 
 beforeAll(async () => {
   program = await loadProgram(baseConfig(fixture.root));
@@ -106,6 +112,7 @@ describe("functions", () => {
     expect(summary).toEqual([
       [`${P}-python-bob-arm64`, "arm64", 2048, 300, 1024],
       [`${P}-rust-carol-x86_64`, "x86_64", 3008, 900, 512],
+      [`${P}-shell-dave-arm64`, "arm64", 128, 60, 512],
       [`${P}-typescript-alice-arm64`, "arm64", 1024, 600, 512],
       [`${P}-typescript-alice-x86_64`, "x86_64", 1024, 600, 512],
     ]);
@@ -119,7 +126,7 @@ describe("functions", () => {
     }
   });
 
-  it("packages each runtime its way: Node bundle, Python folder, container image", async () => {
+  it("packages each runtime its way: Node bundle, Python folder, bootstrap zip, container image", async () => {
     const alice = lambda("contender-typescript-alice-arm64").inputs;
     expect(alice).toMatchObject({ packageType: "Zip", runtime: "nodejs22.x", handler: "index.handler" });
     const bundleDir = await alice.code.path;
@@ -130,6 +137,12 @@ describe("functions", () => {
     const bob = lambda("contender-python-bob-arm64").inputs;
     expect(bob).toMatchObject({ packageType: "Zip", runtime: "python3.12", handler: "main.handler" });
     expect(readFileSync(path.join(await bob.code.path, "main.py"), "utf8")).toContain("def handler");
+
+    const dave = lambda("contender-shell-dave-arm64").inputs;
+    expect(dave).toMatchObject({ packageType: "Zip", runtime: "provided.al2023", handler: "bootstrap" });
+    const zipFile = await dave.code.path;
+    expect(zipFile).toMatch(/\.zip$/);
+    expect(zipEntryModes(readFileSync(zipFile))).toEqual({ bootstrap: 0o755 });
 
     const carol = lambda("contender-rust-carol-x86_64").inputs;
     const image = byName(all, "awsx:ecr:Image", "contender-rust-carol-x86_64");
@@ -201,6 +214,18 @@ describe("state machine", () => {
   });
 });
 
+/** name -> unix permission bits, from a ZIP's central directory (external attributes >> 16). */
+function zipEntryModes(zip: Buffer): Record<string, number> {
+  const modes: Record<string, number> = {};
+  for (let at = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])); at >= 0; ) {
+    const nameLength = zip.readUInt16LE(at + 28);
+    const next = at + 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+    modes[zip.toString("utf8", at + 46, at + 46 + nameLength)] = (zip.readUInt32LE(at + 38) >>> 16) & 0o777;
+    at = zip.readUInt32LE(next) === 0x02014b50 ? next : -1;
+  }
+  return modes;
+}
+
 /** Every value stored under `key` anywhere in a JSON tree. */
 function collect(tree: unknown, key: string): unknown[] {
   if (Array.isArray(tree)) return tree.flatMap((t) => collect(t, key));
@@ -222,6 +247,7 @@ describe("stack outputs", () => {
     expect(program.outputs.contenders).toEqual({
       "python-bob-arm64": { arn: fnArn(`${P}-python-bob-arm64`), architecture: "arm64", memoryMb: 2048 },
       "rust-carol-x86_64": { arn: fnArn(`${P}-rust-carol-x86_64`), architecture: "x86_64", memoryMb: 3008 },
+      "shell-dave-arm64": { arn: fnArn(`${P}-shell-dave-arm64`), architecture: "arm64", memoryMb: 128 },
       "typescript-alice-arm64": { arn: fnArn(`${P}-typescript-alice-arm64`), architecture: "arm64", memoryMb: 1024 },
       "typescript-alice-x86_64": { arn: fnArn(`${P}-typescript-alice-x86_64`), architecture: "x86_64", memoryMb: 1024 },
     });

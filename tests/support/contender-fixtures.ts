@@ -63,6 +63,20 @@ export const IMAGE_CONTENDER: FixtureFiles = {
   "rust/carol/Dockerfile": "FROM public.ecr.aws/lambda/provided:al2023\nCOPY bootstrap ${LAMBDA_RUNTIME_DIR}\n",
 };
 
+/** A provided.al2023 contender with a prebuilt `bootstrap` (no build command). */
+export const PROVIDED_CONTENDER: FixtureFiles = {
+  "shell/dave/contender.json": manifest({
+    runtime: "provided.al2023",
+    architectures: ["arm64"],
+    memoryMb: 128,
+    timeoutS: 60,
+    ephemeralStorageMb: 512,
+    description: "fixture: a custom-runtime contender",
+  }),
+  // Written without the executable bit: packaging must add it.
+  "shell/dave/bootstrap": "#!/bin/sh\nexit 0\n",
+};
+
 /** The stack config every program test starts from (values of Pulumi.pr.yaml's kind). */
 export function baseConfig(contendersDir: string): Record<string, unknown> {
   return {
