@@ -62,13 +62,20 @@ export function readStackConfig(config: pulumi.Config = new pulumi.Config()): St
     const value = config.get(key);
     if (value !== undefined) raw[key] = parseMaybeJson(value);
   }
+  const known = Object.keys(StackConfig.shape);
+  // A misspelt key would otherwise be ignored silently and its default used instead.
+  const unknown = Object.keys(pulumi.runtime.allConfig())
+    .filter((k) => k.startsWith(`${config.name}:`) && !known.includes(k.slice(config.name.length + 1)))
+    .map((k) => `${k}: unknown key (known: ${known.join(", ")})`);
   const result = StackConfig.safeParse(raw);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const key = issue.path.length ? issue.path.join(".") : "(root)";
-    return `${config.name}:${key}: ${issue.message}`;
-  });
-  throw new StackConfigError(`invalid stack configuration: ${problems.join("; ")}`);
+  const problems = result.success
+    ? []
+    : result.error.issues.map((issue) => {
+        const key = issue.path.length ? issue.path.join(".") : "(root)";
+        return `${config.name}:${key}: ${issue.message}`;
+      });
+  if (result.success && unknown.length === 0) return result.data;
+  throw new StackConfigError(`invalid stack configuration: ${[...unknown, ...problems].join("; ")}`);
 }
 
 /** `aws:region` from the provider configuration: the region everything is deployed to. */

@@ -46,6 +46,11 @@ describe("stack configuration", () => {
     expect(() => readStackConfig(configFrom(typo))).toThrow(/s3-archive-bench:runsPerContender: .*number/);
   });
 
+  it("rejects a misspelt key instead of silently using a default", () => {
+    const typo = { ...baseConfig("contenders"), "s3-archive-bench:maxConcurency": 3 };
+    expect(() => readStackConfig(configFrom(typo))).toThrow(/s3-archive-bench:maxConcurency: unknown key \(known: .*maxConcurrency/);
+  });
+
   it("keeps the source prefix away from the contenders' prefixes", () => {
     for (const filesPrefix of ["archives", "scratch/files", "/files", "files/"]) {
       const c = { ...baseConfig("contenders"), "s3-archive-bench:filesPrefix": filesPrefix };

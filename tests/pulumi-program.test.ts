@@ -11,11 +11,13 @@ import {
   ACCOUNT,
   REGION,
   byName,
+  collect,
   loadProgram,
   ofType,
   parentOf,
   type LoadedProgram,
   type RecordedResource,
+  zipEntryModes,
 } from "./support/pulumi-program";
 
 const P = "s3-archive-bench-test";
@@ -213,25 +215,6 @@ describe("state machine", () => {
     expect(sm.dependencies).toContain(byName(all, "aws:iam/rolePolicy:RolePolicy", "benchmark").urn);
   });
 });
-
-/** name -> unix permission bits, from a ZIP's central directory (external attributes >> 16). */
-function zipEntryModes(zip: Buffer): Record<string, number> {
-  const modes: Record<string, number> = {};
-  for (let at = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])); at >= 0; ) {
-    const nameLength = zip.readUInt16LE(at + 28);
-    const next = at + 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
-    modes[zip.toString("utf8", at + 46, at + 46 + nameLength)] = (zip.readUInt32LE(at + 38) >>> 16) & 0o777;
-    at = zip.readUInt32LE(next) === 0x02014b50 ? next : -1;
-  }
-  return modes;
-}
-
-/** Every value stored under `key` anywhere in a JSON tree. */
-function collect(tree: unknown, key: string): unknown[] {
-  if (Array.isArray(tree)) return tree.flatMap((t) => collect(t, key));
-  if (tree === null || typeof tree !== "object") return [];
-  return Object.entries(tree).flatMap(([k, v]) => (k === key ? [v] : collect(v, key)));
-}
 
 describe("stack outputs", () => {
   it("exports exactly bucketName, stateMachineArn, executionInput and contenders", () => {

@@ -132,3 +132,22 @@ export function byName(resources: RecordedResource[], type: string, name: string
 export function parentOf(resources: RecordedResource[], r: RecordedResource): RecordedResource | undefined {
   return resources.find((p) => p.urn === r.parent);
 }
+
+/** name -> unix permission bits, from a ZIP's central directory (external attributes >> 16). */
+export function zipEntryModes(zip: Buffer): Record<string, number> {
+  const modes: Record<string, number> = {};
+  for (let at = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])); at >= 0; ) {
+    const nameLength = zip.readUInt16LE(at + 28);
+    const next = at + 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+    modes[zip.toString("utf8", at + 46, at + 46 + nameLength)] = (zip.readUInt32LE(at + 38) >>> 16) & 0o777;
+    at = zip.readUInt32LE(next) === 0x02014b50 ? next : -1;
+  }
+  return modes;
+}
+
+/** Every value stored under `key` anywhere in a JSON tree. */
+export function collect(tree: unknown, key: string): unknown[] {
+  if (Array.isArray(tree)) return tree.flatMap((t) => collect(t, key));
+  if (tree === null || typeof tree !== "object") return [];
+  return Object.entries(tree).flatMap(([k, v]) => (k === key ? [v] : collect(v, key)));
+}
