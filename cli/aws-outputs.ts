@@ -2,15 +2,10 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { parsePayload } from "../harness/contracts";
+import { ExecutionInput } from "../harness/execution-input";
 import { UsageError } from "./args";
 
-// Mirrors `ExecutionInput` of harness/definition.ts (the state machine's input contract).
-export const ExecutionInput = z.object({
-  contenders: z
-    .array(z.object({ name: z.string().min(1), function_arn: z.string().min(1) }))
-    .min(1, "at least one contender"),
-});
-export type ExecutionInput = z.infer<typeof ExecutionInput>;
+export { ExecutionInput };
 
 /** Pulumi prints an output built with JSON.stringify as a string: accept both forms. */
 const jsonOrValue = <T extends z.ZodType>(schema: T) =>
