@@ -1,7 +1,7 @@
 // Golden tests of the score function: every number below was worked out by hand (or with
 // Python's decimal module), not by running the code under test.
 import { describe, expect, it } from "vitest";
-import { InvalidPayloadError, ResultDocument, type ContenderOutcome, type FunctionConfig, type RunOutcome, type ScoreInput } from "../harness/contracts";
+import { ResultDocument, type ContenderOutcome, type FunctionConfig, type RunOutcome, type ScoreInput } from "../harness/contracts";
 import { UnknownRegionError, formatReportLine, handler } from "../functions/score/index";
 
 const ARN = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:bench-dev-${name}`;

@@ -55,6 +55,9 @@ export function scoreContender(
   if (runs.length !== expected) {
     return fail(`crash: expected ${expected} run(s) but ${runs.length} were recorded`);
   }
+  if (runs.some((run, i) => run.index !== i)) {
+    return fail(`crash: run indices are [${runs.map((r) => r.index).join(", ")}], expected 0 to ${expected - 1} once each`);
+  }
 
   // Failed runs: report the first, and how many failed.
   const failed = runs.flatMap((run) => (run.ok ? [] : [{ run, kind: classifyRunError(run.error) }]));
