@@ -13,6 +13,7 @@ import { BenchmarkStateMachine } from "./components/benchmark-state-machine";
 import { BucketFiller } from "./components/bucket-filler";
 import { ContenderFactory } from "./components/contender-factory";
 import { HarnessFunction } from "./components/harness-function";
+import { PrDeployments, prDeploymentsArgs } from "./components/pr-deployments";
 import { scorerPolicy, validatorPolicy } from "./components/policies";
 import { prepareContenders } from "./components/prepare-contenders";
 import { readAwsRegion, readStackConfig } from "./components/stack-config";
@@ -107,6 +108,10 @@ const workflow = new BenchmarkStateMachine("benchmark", {
   region,
   logRetentionDays,
 });
+
+// Off by default; when on, this stack manages the `pr` template stack's deployment settings.
+const prDeployments = prDeploymentsArgs(config.prDeployments, { project });
+if (prDeployments) new PrDeployments("pr-deployments", prDeployments);
 
 const contenderNames = Object.keys(factory.contenders).sort();
 

@@ -2,6 +2,7 @@
 // fails `pulumi up` with the offending key named, before any resource is registered.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { PrDeploymentsConfig } from "./pr-deployments";
 
 const keyPrefix = z
   .string()
@@ -12,11 +13,6 @@ const keyPrefix = z
   });
 
 const positiveInt = z.number().int().positive();
-
-/** Pulumi Deployments for pull requests (issue 6); off unless `enabled: true`. */
-export const PrDeploymentsConfig = z
-  .looseObject({ enabled: z.boolean().default(false) })
-  .default({ enabled: false });
 
 export const StackConfig = z.strictObject({
   objectCount: positiveInt.max(1_000_000),
@@ -37,6 +33,7 @@ export const StackConfig = z.strictObject({
     .int()
     .refine((d) => LOG_RETENTION_DAYS.includes(d), { message: "must be a CloudWatch Logs retention value" })
     .default(14),
+  /** Pulumi Deployments for pull requests, managed from a long-lived stack; off by default. */
   prDeployments: PrDeploymentsConfig,
 });
 export type StackConfig = z.infer<typeof StackConfig>;

@@ -46,6 +46,11 @@ describe("stack configuration", () => {
     expect(() => readStackConfig(configFrom(typo))).toThrow(/s3-archive-bench:runsPerContender: .*number/);
   });
 
+  it("names the nested key of a bad prDeployments setting", () => {
+    const on = { ...baseConfig("contenders"), "s3-archive-bench:prDeployments": { enabled: true, repository: "acme/bench" } };
+    expect(() => readStackConfig(configFrom(on))).toThrow(/s3-archive-bench:prDeployments\.organization: /);
+  });
+
   it("rejects a misspelt key instead of silently using a default", () => {
     const typo = { ...baseConfig("contenders"), "s3-archive-bench:maxConcurency": 3 };
     expect(() => readStackConfig(configFrom(typo))).toThrow(/s3-archive-bench:maxConcurency: unknown key \(known: .*maxConcurrency/);
@@ -107,6 +112,28 @@ describe("the program refuses to start", () => {
     const { run } = await load(TWO_CONTENDERS, { "s3-archive-bench:contenders": ["typescript-alice-x86_64", "python-bob"] });
     const { outputs } = await run();
     expect(Object.keys(outputs.contenders as object).sort()).toEqual(["python-bob-arm64", "typescript-alice-x86_64"]);
+  });
+
+  it("wires Pulumi Deployments for the pr stack only when prDeployments.enabled", async () => {
+    const prDeployments = {
+      enabled: true,
+      organization: "acme",
+      repository: "acme/s3-archive-bench",
+      oidcRoleArn: "arn:aws:iam::123456789012:role/pulumi-deployments",
+    };
+    const { run } = await load(TWO_CONTENDERS, { "s3-archive-bench:prDeployments": prDeployments });
+    const { resources } = await run();
+    const component = resources.find((r) => r.type === "s3-archive-bench:deploy:PrDeployments");
+    expect(component?.parent).toBe("");
+    const settings = resources.filter((r) => r.type === "pulumiservice:index:DeploymentSettings");
+    expect(settings).toHaveLength(1);
+    expect(settings[0]!.parent).toBe(component!.urn);
+    expect(settings[0]!.inputs).toMatchObject({
+      organization: "acme",
+      project: "s3-archive-bench",
+      stack: "pr",
+      vcs: { repository: "acme/s3-archive-bench", pullRequestTemplate: true, deployCommits: false },
+    });
   });
 
   it("on invalid stack config, before touching contenders", async () => {
