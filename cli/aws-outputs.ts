@@ -2,15 +2,10 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { parsePayload } from "../harness/contracts";
+import { ExecutionInput } from "../harness/execution-input";
 import { UsageError } from "./args";
 
-// Mirrors `ExecutionInput` of harness/definition.ts (the state machine's input contract).
-export const ExecutionInput = z.object({
-  contenders: z
-    .array(z.object({ name: z.string().min(1), function_arn: z.string().min(1) }))
-    .min(1, "at least one contender"),
-});
-export type ExecutionInput = z.infer<typeof ExecutionInput>;
+export { ExecutionInput };
 
 /** Pulumi prints an output built with JSON.stringify as a string: accept both forms. */
 const jsonOrValue = <T extends z.ZodType>(schema: T) =>
@@ -25,13 +20,11 @@ const jsonOrValue = <T extends z.ZodType>(schema: T) =>
 
 const STATE_MACHINE_ARN = /^arn:[a-z-]+:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]+$/;
 
-/** Only the outputs `bench aws` needs; other outputs of the stack are ignored. */
+/** Only the outputs `bench aws` needs; the others (e.g. `contenders`) are ignored. */
 export const StackOutputs = z.object({
   stateMachineArn: z.string().regex(STATE_MACHINE_ARN, "must be a Step Functions state machine ARN"),
   bucketName: z.string().min(1),
   executionInput: jsonOrValue(ExecutionInput),
-  /** Contender names (informative: the execution input is what runs). */
-  contenders: jsonOrValue(z.array(z.string())).optional(),
 });
 export type StackOutputs = z.infer<typeof StackOutputs>;
 
