@@ -1,5 +1,8 @@
 // Local Lambda sandboxes, the everyday paths: real runtime processes answering like the Invoke API.
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -229,6 +232,27 @@ describe("LambdaSandboxes", () => {
     await expect(sandboxes.invoke("nope", {})).rejects.toMatchObject({ name: "ResourceNotFoundException" });
     await expect(sandboxes.getFunctionConfiguration(`${ARN_PREFIX}nope`)).rejects.toMatchObject({ name: "ResourceNotFoundException" });
     await expect(sandboxes.invoke("echo", "{not json")).rejects.toMatchObject({ name: "InvalidRequestContentException" });
+  });
+
+  it("keeps every line of every invocation in onLog and in <logDir>/<function>.log", async () => {
+    const logDir = mkdtempSync(join(tmpdir(), "sandbox-logs-"));
+    const seen: string[] = [];
+    const logged = new LambdaSandboxes({ logDir, onLog: (name, line) => seen.push(`${name}|${line}`) });
+    try {
+      logged.register(fn("logged", "echo"));
+      const result = await logged.invoke("logged", { n: 1 }, { logType: "None" });
+      expect(result.LogResult).toBeUndefined();
+      await logged.invoke("logged", { n: 2 });
+      await logged.close();
+      const file = readFileSync(join(logDir, "logged.log"), "utf8");
+      expect(file.match(/^START RequestId: /gm)).toHaveLength(2);
+      expect(file.match(/^REPORT RequestId: /gm)).toHaveLength(2);
+      expect(file).toContain("loaded echo");
+      expect(seen.filter((line) => line.startsWith("logged|END RequestId: "))).toHaveLength(2);
+    } finally {
+      await logged.close();
+      rmSync(logDir, { recursive: true, force: true });
+    }
   });
 
   it("refuses definitions it cannot honour", () => {

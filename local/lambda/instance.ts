@@ -2,13 +2,15 @@
 // with its own Runtime API port and its own /tmp, kept warm between invocations until it dies.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, lstatSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { InstanceCgroups } from "./cgroups";
 import { RUNTIME_DIR, lambdaEnvironment, runtimeCommand } from "./environment";
+import { MOUNT, TMP_ROOT, UNSHARE, canPrivatizeTmp, directoryBytes } from "./host-files";
+import { OutputLines } from "./output-lines";
 import { RuntimeApiServer } from "./runtime-api";
+import { RssWatchdog, residentKb } from "./watchdog";
 import type { InstanceInfo, LocalFunction } from "./types";
 
 /** How a dispatched invocation (or the init phase) ended, as seen by the platform. */
@@ -21,12 +23,8 @@ export type Outcome =
 
 export type InstanceState = "init" | "idle" | "busy" | "finishing" | "dead";
 
-export const TMP_ROOT = join(tmpdir(), "s3-archive-bench-lambda");
-const WATCHDOG_INTERVAL_MS = 25;
 /** Pipes and the HTTP socket race: give the last log lines this long to arrive after an outcome. */
 const LOG_SETTLE_MS = 15;
-const UNSHARE = ["/usr/bin/unshare", "/bin/unshare"].find((path) => existsSync(path));
-const MOUNT = ["/usr/bin/mount", "/bin/mount"].find((path) => existsSync(path));
 
 let instanceCounter = 0;
 
@@ -42,22 +40,6 @@ export interface InstanceOptions {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** /tmp can be made private (a bind mount in a new mount namespace) only as root, and only when
- * nothing the process needs lives under /tmp itself (it would be hidden by the mount). */
-function canPrivatizeTmp(fn: LocalFunction): boolean {
-  if (process.getuid?.() !== 0 || !UNSHARE || !MOUNT) return false;
-  return [fn.codeDir, RUNTIME_DIR, dirname(runtimeCommand(fn)[0])].every((path) => !`${path}/`.startsWith("/tmp/"));
-}
-
-function directoryBytes(dir: string): number {
-  let total = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    total += entry.isDirectory() ? directoryBytes(path) : lstatSync(path).size;
-  }
-  return total;
 }
 
 export class Instance {
@@ -82,30 +64,35 @@ export class Instance {
   private pendingInitError: Outcome | undefined;
   private exitOutcome: Outcome | undefined;
   private killedByUs = false;
-  private watchdog: NodeJS.Timeout | undefined;
-  private watchdogPeak = 0;
-  private watchdogOom = false;
-  private log: string[] | undefined;
-  private readonly pendingLines: string[] = [];
-  private readonly partial = { stdout: "", stderr: "" };
+  private watchdog: RssWatchdog | undefined;
+  private readonly output: OutputLines;
   private exited: Promise<void> | undefined;
 
   private constructor(private readonly options: InstanceOptions) {
     this.fn = options.fn;
     this.id = `${process.pid}-${options.ownerTag}-${++instanceCounter}-${randomBytes(3).toString("hex")}`;
     this.tmpDir = join(TMP_ROOT, this.id);
-    this.privateTmp = canPrivatizeTmp(options.fn);
+    this.output = new OutputLines(options.onLine);
+    this.privateTmp = canPrivatizeTmp([options.fn.codeDir, RUNTIME_DIR, dirname(runtimeCommand(options.fn)[0])]);
   }
 
   /** Spawns the runtime; resolves as soon as the process runs (init continues in the background). */
   static async start(options: InstanceOptions): Promise<Instance> {
     const instance = new Instance(options);
-    await instance.spawn();
+    try {
+      await instance.spawn();
+    } catch (error) {
+      // Half-built (cgroup or port failed): undo what exists, the caller sees the cause.
+      await instance.api?.close();
+      await instance.cgroups?.remove();
+      rmSync(instance.tmpDir, { recursive: true, force: true });
+      throw error;
+    }
     return instance;
   }
 
   get pid(): number {
-    return this.child.pid ?? -1;
+    return this.child?.pid ?? -1;
   }
 
   info(): InstanceInfo {
@@ -140,11 +127,14 @@ export class Instance {
     const shell = ["/bin/sh", "-c", steps.join(" && "), "sh", ...runtimeCommand(this.fn)];
     const argv = this.privateTmp ? [UNSHARE!, "--mount", "--propagation", "private", ...shell] : shell;
     this.child = spawn(argv[0]!, argv.slice(1), { cwd: this.fn.codeDir, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-    this.child.stdout!.on("data", (chunk: Buffer) => this.onOutput("stdout", chunk));
-    this.child.stderr!.on("data", (chunk: Buffer) => this.onOutput("stderr", chunk));
+    this.child.stdout!.on("data", (chunk: Buffer) => this.output.write("stdout", chunk));
+    this.child.stderr!.on("data", (chunk: Buffer) => this.output.write("stderr", chunk));
     const closed = new Promise<void>((resolve) => this.child.once("close", () => resolve()));
     this.exited = new Promise<void>((resolve) => {
+      let finished = false;
       const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+        if (finished) return;
+        finished = true;
         // Let the last output drain (a grandchild could hold the pipes open: don't wait forever).
         void Promise.race([closed, sleep(100)]).then(() => {
           this.onExit(code, signal);
@@ -154,60 +144,18 @@ export class Instance {
       this.child.once("exit", finish);
       this.child.once("error", () => finish(127, null));
     });
-    if (!this.cgroups) this.startWatchdog();
-  }
-
-  private startWatchdog(): void {
-    const limitKb = this.fn.memoryMb * 1024;
-    this.watchdog = setInterval(() => {
-      let status: string;
-      try {
-        status = readFileSync(`/proc/${this.pid}/status`, "utf8");
-      } catch {
-        return;
-      }
-      const rss = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
-      const hwm = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
-      this.watchdogPeak = Math.max(this.watchdogPeak, rss, hwm);
-      if (rss > limitKb && !this.watchdogOom) {
-        this.watchdogOom = true;
-        this.signalGroup("SIGKILL");
-      }
-    }, WATCHDOG_INTERVAL_MS);
-    this.watchdog.unref();
-  }
-
-  private onOutput(stream: "stdout" | "stderr", chunk: Buffer): void {
-    const text = this.partial[stream] + chunk.toString("utf8");
-    const lines = text.split("\n");
-    this.partial[stream] = lines.pop() ?? "";
-    for (const line of lines) this.emit(line);
-  }
-
-  private flushPartial(): void {
-    for (const stream of ["stdout", "stderr"] as const) {
-      if (this.partial[stream]) this.emit(this.partial[stream]);
-      this.partial[stream] = "";
-    }
-  }
-
-  private emit(line: string): void {
-    if (this.log) this.log.push(line);
-    else this.pendingLines.push(line);
-    this.options.onLine(line);
+    if (!this.cgroups) this.watchdog = new RssWatchdog(this.pid, this.fn.memoryMb, () => this.signalGroup("SIGKILL"));
   }
 
   /** Routes output to an invocation's log; lines printed meanwhile (init, leftovers) come first. */
   beginLog(log: string[], headerLines: string[]): void {
-    log.push(...this.pendingLines.splice(0), ...headerLines);
-    this.log = log;
+    this.output.attach(log, headerLines);
   }
 
   /** Waits for trailing output, then detaches the invocation's log. */
   async endLog(): Promise<void> {
     await sleep(LOG_SETTLE_MS);
-    this.flushPartial();
-    this.log = undefined;
+    this.output.detach();
   }
 
   private onNext(): void {
@@ -231,9 +179,9 @@ export class Instance {
   }
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
-    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog?.stop();
     this.state = "dead";
-    const oom = !this.killedByUs && (this.watchdogOom || (this.cgroups?.oomKills() ?? 0) > 0);
+    const oom = !this.killedByUs && (this.watchdog?.killed || (this.cgroups?.oomKills() ?? 0) > 0);
     this.exitOutcome = { kind: "exit", code, signal, oom };
     this.initWaiter?.(this.pendingInitError ?? this.exitOutcome);
     const current = this.current;
@@ -301,16 +249,8 @@ export class Instance {
     // The cgroup misses file pages other processes faulted in first (the node binary is already in
     // the host's page cache); in a fresh Lambda microVM those are charged to the function. The
     // process's own resident peak (VmHWM) covers them while it lives.
-    let hwmKb = 0;
-    if (this.state !== "dead") {
-      try {
-        const status = readFileSync(`/proc/${this.pid}/status`, "utf8");
-        hwmKb = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
-      } catch {
-        // exited meanwhile
-      }
-    }
-    const bytes = Math.max(this.cgroups ? this.cgroups.peakBytes() : this.watchdogPeak * 1024, hwmKb * 1024);
+    const hwmKb = this.state === "dead" ? 0 : residentKb(this.pid).hwm;
+    const bytes = Math.max(this.cgroups ? this.cgroups.peakBytes() : (this.watchdog?.peakKb ?? 0) * 1024, hwmKb * 1024);
     return Math.round(bytes / (1024 * 1024));
   }
 
@@ -324,6 +264,9 @@ export class Instance {
   }
 
   private signalGroup(signal: NodeJS.Signals): void {
+    // Never without a real pid (kill(-(-1)) would signal every process we may signal), and never
+    // after the exit was seen: the group id could by now belong to somebody else.
+    if (!(this.pid > 1) || this.state === "dead") return;
     try {
       process.kill(-this.pid, signal);
     } catch {
@@ -357,36 +300,5 @@ export class Instance {
   /** Whether the owner may run more events on it (alive, not poisoned by an init error). */
   get reusable(): boolean {
     return this.state !== "dead" && this.pendingInitError === undefined;
-  }
-}
-
-/** Temp dirs of dead owners (this folder is shared by every process using the sandboxes). */
-export function sweepStaleTmpDirs(): void {
-  let names: string[] = [];
-  try {
-    names = readdirSync(TMP_ROOT);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const owner = Number(name.split("-")[0]);
-    if (!Number.isInteger(owner) || owner <= 0) continue;
-    try {
-      process.kill(owner, 0);
-      continue;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "EPERM") continue;
-    }
-    rmSync(join(TMP_ROOT, name), { recursive: true, force: true });
-  }
-}
-
-/** True when `path` is an executable file (a provided runtime's bootstrap). */
-export function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
   }
 }

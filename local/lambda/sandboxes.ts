@@ -6,14 +6,14 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parsePayload } from "../../harness/contracts";
 import { cgroupV1Writable, sweepStaleCgroups } from "./cgroups";
-import { Instance, isExecutable, sweepStaleTmpDirs, type Outcome } from "./instance";
+import { isExecutable, sweepStaleTmpDirs } from "./host-files";
+import { Instance, type Outcome } from "./instance";
 import { settle } from "./outcome";
+import { findFunction, payloadText } from "./requests";
 import { logTail, platformErrorPayload, reportLine } from "./report";
 import {
-  InvalidRequestContentException,
   LocalFunction,
   RESERVED_ENV_KEYS,
-  ResourceNotFoundException,
   SANDBOX_RUNTIMES,
   type FunctionConfiguration,
   type InstanceInfo,
@@ -32,19 +32,6 @@ let swept = false;
 process.once("exit", () => {
   for (const instance of live) instance.killSync();
 });
-
-function payloadText(payload: unknown): string {
-  if (payload === undefined || payload === null) return "{}";
-  if (typeof payload !== "string" && !(payload instanceof Uint8Array)) return JSON.stringify(payload);
-  const text = typeof payload === "string" ? payload : Buffer.from(payload).toString("utf8");
-  if (text.trim() === "") return "{}";
-  try {
-    JSON.parse(text);
-  } catch (error) {
-    throw new InvalidRequestContentException(`Could not parse request body into json: ${(error as Error).message}`);
-  }
-  return text;
-}
 
 export class LambdaSandboxes {
   private readonly functions = new Map<string, LocalFunction>();
@@ -91,17 +78,8 @@ export class LambdaSandboxes {
     if (!this.pools.has(fn.name)) this.pools.set(fn.name, new Set());
   }
 
-  /** Accepts a name, `name:$LATEST`, or the (optionally `:$LATEST`-qualified) ARN. */
   private resolve(nameOrArn: string): LocalFunction {
-    const arn = /^arn:aws[a-z-]*:lambda:[^:]+:\d{12}:function:([^:]+)(?::([^:]+))?$/.exec(nameOrArn);
-    const [name, qualifier] = arn ? [arn[1]!, arn[2]] : (nameOrArn.split(":") as [string, string?]);
-    const fn = this.functions.get(name);
-    const arnMatches = !arn || fn?.arn === nameOrArn.replace(/:\$LATEST$/, "");
-    if (!fn || !arnMatches || (qualifier !== undefined && qualifier !== "$LATEST")) {
-      const shown = arn ? nameOrArn : `arn:aws:lambda:us-east-1:000000000000:function:${nameOrArn}`;
-      throw new ResourceNotFoundException(`Function not found: ${shown}`);
-    }
-    return fn;
+    return findFunction(this.functions, nameOrArn);
   }
 
   async getFunctionConfiguration(nameOrArn: string): Promise<FunctionConfiguration> {
@@ -131,7 +109,8 @@ export class LambdaSandboxes {
 
   private writeLog(fn: LocalFunction, line: string): void {
     this.options.onLog?.(fn.name, line);
-    if (!this.options.logDir) return;
+    // After close() the streams are ended: late lines of dying processes only reach onLog.
+    if (!this.options.logDir || this.closed) return;
     let file = this.logFiles.get(fn.name);
     if (!file) {
       file = createWriteStream(join(this.options.logDir, `${fn.name}.log`), { flags: "a" });
