@@ -18,6 +18,10 @@ export interface CommandEntry {
 }
 
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  local: {
+    summary: "run the whole benchmark on this machine (moto S3, Lambda sandboxes, local state machine)",
+    load: () => import("./local"),
+  },
   aws: {
     summary: "start (or attach to) the deployed state machine, show progress, print the ranking",
     load: () => import("./aws"),

@@ -36,7 +36,27 @@ export function publish(staged: string, root: string): { dir: string; sha256: st
     rmSync(staged, { recursive: true, force: true });
     if (code !== "ENOTEMPTY" && code !== "EEXIST") throw error;
   }
+  pruneStale(root, dir);
   return { dir, sha256 };
+}
+
+const STALE_MS = 24 * 60 * 60_000;
+
+/**
+ * Keeps .build bounded: drops other builds of the same name (and abandoned staging folders) not
+ * touched for a day. Younger ones stay, since a concurrent process may still be using them.
+ */
+function pruneStale(root: string, keep: string): void {
+  const now = Date.now();
+  for (const name of readdirSync(root)) {
+    const dir = path.join(root, name);
+    if (dir === keep) continue;
+    try {
+      if (now - statSync(dir).mtimeMs > STALE_MS) rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // Another process pruned or published it meanwhile: nothing to do.
+    }
+  }
 }
 
 /** Relative paths of every regular file under `dir`, sorted (with `/` separators). */

@@ -14,9 +14,10 @@
 //
 // Interpreter constraints honoured (DESIGN.md decision 1): no JSONPath filter expressions, no
 // States.JsonToString, no `ResultPath: "$"`. "Did every run succeed?" is a Choice over
-// $.runs[0].ok .. $.runs[N-1].ok (N is known when the definition is built) rather than
-// States.ArrayContains($.runs[*].ok, false): the local interpreter unwraps a one-element
-// wildcard result to a bare boolean, which ArrayContains then rejects when N = 1.
+// $.runs[0].ok .. $.runs[N-1].ok (N is known when the definition is built): plain comparisons that
+// behave identically on both engines. (States.ArrayContains($.runs[*].ok, false) also works
+// locally for N >= 1, but a wildcard path that matches nothing fails the whole execution there,
+// like a filter does; explicit indices have no such edge.)
 import { z } from "zod";
 import { TASK_STATES } from "./task-states";
 

@@ -15,6 +15,10 @@
 //    where `payload` is `{ errorType, errorMessage, trace }` from the function: on AWS the
 //    lambda:invoke Task fails with Error = errorType and Cause = that payload as a JSON string.
 //    (The library's own Lambda client would instead put "<type>: <message>" in Cause: don't use it.)
+//    Error types AWS reports: "Sandbox.Timedout" (timeout), "Runtime.OutOfMemory", "Runtime.ExitError"
+//    (crash), the thrown error's name for handled errors; a payload without errorType surfaces as
+//    Error "Lambda.Unknown", Cause "The cause could not be determined because Lambda did not return
+//    an error type. Returned payload: <payload>".
 //  - For AWS-service failures use the integration's error names: "Lambda.TooManyRequestsException",
 //    "Lambda.ServiceException", "Lambda.SdkClientException", "Lambda.ResourceNotFoundException";
 //    for the aws-sdk S3 call e.g. "S3.NoSuchBucketException" (any name: its Catch is States.ALL).
@@ -42,7 +46,8 @@ export const TASK_STATES = {
    * `{ ExecutedVersion: "$LATEST", StatusCode: 200, Payload: <function result, parsed JSON>,
    * LogResult: <base64 of the last 4 KB of the log, ending with the REPORT line>,
    * SdkHttpMetadata: {...}, SdkResponseMetadata: {...} }`. A function error (crash, timeout, OOM)
-   * is thrown as described above, not returned.
+   * is thrown as described above, not returned. LogResult must always be present: ResultSelector
+   * reads it, and a path that points at nothing fails the whole execution (States.Runtime).
    */
   invokeContender: "InvokeContender",
   /**

@@ -1,7 +1,7 @@
 // Packaging: bundles that run, byte-for-byte reproducible output, bootstrap kept executable
 // (also inside the zip), clear build failures, and two processes packaging at once.
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -155,6 +155,21 @@ describe("zipDirectory", () => {
     await zipDirectory(code.dir, b);
     expect(readFileSync(a).equals(readFileSync(b))).toBe(true);
     expect(zipModes(a)).toEqual({ "index.mjs": 0o644 });
+  });
+});
+
+describe(".build housekeeping", () => {
+  it("drops builds of the same contender untouched for a day, keeps younger ones", async () => {
+    const root = path.join(buildDir, "contenders", "typescript-tiny");
+    const old = path.join(root, "0000000000000000");
+    const young = path.join(root, "1111111111111111");
+    for (const dir of [old, young]) mkdirSync(dir, { recursive: true });
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600_000);
+    utimesSync(old, twoDaysAgo, twoDaysAgo);
+    const code = await packageContender(fixture("typescript-tiny"));
+    expect(existsSync(old)).toBe(false);
+    expect(existsSync(young)).toBe(true);
+    expect(existsSync(code.dir)).toBe(true);
   });
 });
 
