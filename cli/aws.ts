@@ -88,7 +88,11 @@ export async function run(argv: string[]): Promise<number> {
       interactive: Boolean(process.stderr.isTTY),
       ask: async (question, signal) => {
         progress.suspend();
-        return askOnTerminal(question, signal);
+        try {
+          return await askOnTerminal(question, signal);
+        } finally {
+          progress.resume();
+        }
       },
       stop: () => stopExecution(sfn, executionArn, "stopped with Ctrl-C in bench aws"),
       print: (text) => progress.note(text),
@@ -106,8 +110,8 @@ export async function run(argv: string[]): Promise<number> {
     } finally {
       stopInterrupts.dispose();
     }
-    if (stopInterrupts.stopRequested && described.status === "ABORTED") {
-      progress.note(`stopped ${executionArn}`);
+    if (stopInterrupts.stopRequested && described.status !== "SUCCEEDED") {
+      progress.note(`stopped: ${executionArn} ended ${described.status}`);
       return EXIT.interrupted;
     }
 

@@ -54,6 +54,7 @@ export class ProgressReporter implements ProgressSink {
   private drawn = 0;
   private ticker: NodeJS.Timeout | undefined;
   private closed = false;
+  private suspended = false;
 
   constructor(options: ProgressOptions = {}) {
     this.stream = options.stream ?? process.stderr;
@@ -100,6 +101,7 @@ export class ProgressReporter implements ProgressSink {
   note(message: string): void {
     if (this.closed) return;
     if (!this.live) return this.print(`[${this.elapsed(this.startedAt)}] ${message}`);
+    if (this.suspended) return this.print(message);
     this.erase();
     this.stream.write(`${message}\n`);
     this.redraw();
@@ -112,9 +114,16 @@ export class ProgressReporter implements ProgressSink {
     this.closed = true;
   }
 
-  /** Hides the live lines (e.g. while a question is asked); the next event or note redraws them. */
+  /** Hides the live lines and stops redrawing (e.g. while a question waits for an answer). */
   suspend(): void {
     if (this.live) this.erase();
+    this.suspended = true;
+  }
+
+  /** Shows the live lines again after `suspend`. */
+  resume(): void {
+    this.suspended = false;
+    this.redraw();
   }
 
   private state(name: string): ContenderState {
@@ -159,7 +168,9 @@ export class ProgressReporter implements ProgressSink {
     else if (state.lastFailure) parts.push(`last error: ${state.lastFailure}`);
     const text = `${state.done ? "  done " : this.elapsed(state.startedAt)} ${parts.join("  ")}`;
     // A wrapped line would break the cursor arithmetic of the redraw.
-    const width = this.stream.columns ?? 120;
+    // Some terminals (e.g. a fresh pseudo-terminal) report 0 columns: assume a usual width then.
+    const columns = this.stream.columns ?? 0;
+    const width = columns >= 20 ? columns : 120;
     return text.length > width - 1 ? `${text.slice(0, width - 2)}…` : text;
   }
 
@@ -171,7 +182,7 @@ export class ProgressReporter implements ProgressSink {
   }
 
   private redraw(): void {
-    if (this.closed || !this.live) return;
+    if (this.closed || !this.live || this.suspended) return;
     this.erase();
     const lines = [...this.contenders.values()].map((s) => this.liveLine(s));
     if (lines.length) this.stream.write(`${lines.join("\n")}\n`);

@@ -71,4 +71,17 @@ describe("ProgressReporter", () => {
     expect(line.length).toBeLessThanOrEqual(29);
     expect(line.endsWith("…")).toBe(true);
   });
+
+  it("draws nothing while suspended (a question is on screen), then redraws on resume", () => {
+    const { reporter, text } = capture(true);
+    reporter.onEvent({ kind: "started", contender: "a" });
+    reporter.suspend();
+    const atSuspend = text();
+    reporter.onEvent({ kind: "runs-started", contender: "a", runs: 2 });
+    reporter.note("Stop requested");
+    expect(text().slice(atSuspend.length)).toBe("Stop requested\n");
+    reporter.resume();
+    expect(text().endsWith("a  runs 0/2\n")).toBe(true);
+    reporter.close();
+  });
 });
