@@ -35,10 +35,12 @@ export async function s3Source(client: S3Client, bucket: string, key: string): P
   // IfMatch pins every read to the version we sized: a concurrent overwrite fails loudly
   // instead of mixing two archives.
   const etag = head.ETag;
-  const get = async (start: number, end: number) => {
-    const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${end - 1}`, IfMatch: etag }));
+  const get = async (start: number, end: number | undefined) => {
+    const range = end === undefined ? undefined : `bytes=${start}-${end - 1}`;
+    const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: range, IfMatch: etag }));
     const length = response.ContentLength ?? -1;
-    if (length !== end - start) throw new Error(`${describe}: asked for bytes ${start}-${end - 1}, got ${length} bytes`);
+    const wanted = (end ?? size) - start;
+    if (length !== wanted) throw new Error(`${describe}: asked for ${wanted} bytes from offset ${start}, got ${length}`);
     return response.Body as AsyncIterable<Buffer> & { transformToByteArray(): Promise<Uint8Array> };
   };
   return {
@@ -51,7 +53,22 @@ export async function s3Source(client: S3Client, bucket: string, key: string): P
     },
     async *stream(start, end) {
       if (end <= start) return;
-      yield* await get(start, end);
+      if (start !== 0) {
+        yield* await get(start, end);
+        return;
+      }
+      // From the start: a plain GET of the whole object, cut at `end`. The bytes after `end`
+      // (central directory, end records) were already read with the tail, and are few; a plain
+      // GET is what the raw baseline does, and moto copies the whole object again for a Range.
+      let left = end - start;
+      for await (const chunk of await get(0, undefined)) {
+        if (chunk.length >= left) {
+          yield chunk.subarray(0, left);
+          return; // ends the loop: the SDK stream is destroyed, the rest is never read
+        }
+        left -= chunk.length;
+        yield chunk;
+      }
     },
   };
 }
