@@ -95,7 +95,11 @@ async function writeArchive(client: S3Client, bucket: string, plan: ReturnType<t
   await done;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
 
 export async function main(argv: string[]): Promise<void> {
   if (argv[0] === "--child") return child(argv.slice(1));

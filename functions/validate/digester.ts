@@ -1,15 +1,15 @@
 // Hashing, CRC-32 and inflating every byte is the validator's main CPU cost. WorkerDigester runs
 // it on a worker thread so it overlaps with receiving and parsing on the main thread (measured
-// against InlineDigester by `npm run perf -- validate`). Entry data is copied into ~1 MiB batches whose ArrayBuffers are
+// against InlineDigester by `npm run perf -- validate`). Entry data is copied into 512 KiB batches whose ArrayBuffers are
 // transferred (zero-copy) to the worker together with the entry boundaries, so a batch can hold
 // many small entries. At most MAX_IN_FLIGHT bytes are queued: memory stays bounded however fast
 // the archive arrives.
 import { Worker } from "node:worker_threads";
 import { DIGEST_WORKER_SOURCE } from "./digest-worker-source";
 
-const BATCH_BYTES = 1 << 20;
+const BATCH_BYTES = 512 << 10;
 const BATCH_OPS = 4096;
-const MAX_IN_FLIGHT = 8 << 20;
+const MAX_IN_FLIGHT = 4 << 20;
 
 export interface EntryJob {
   method: 0 | 8;

@@ -12,7 +12,7 @@ import { ByteReader } from "./byte-reader";
 import { WorkerDigester, type DigestEngine } from "./digester";
 import { InlineDigester } from "./inline-digester";
 import { walkLocalEntries } from "./local-entries";
-import { fileSource, s3Source, type ArchiveSource } from "./sources";
+import { fileSource, s3Source, type ArchiveSource, type BodyStream } from "./sources";
 import { listSourceObjects } from "./listing";
 
 /** A 3,000-entry contest archive has a ~0.5 MB central directory; 64 MiB allows ~400k entries. */
@@ -43,7 +43,16 @@ export async function validateSource(source: ArchiveSource, expected: readonly E
   const { size, describe } = source;
   if (size === 0) invalid(`not a zip archive: ${describe} is empty (0 bytes)`);
   if (size < 22) invalid(`not a zip archive: ${describe} is only ${size} bytes, shorter than an end of central directory record (22 bytes)`);
+  const body = source.openBody();
+  try {
+    return await checkArchive(source, body, expected, sourceLabel, options);
+  } finally {
+    body.cancel();
+  }
+}
 
+async function checkArchive(source: ArchiveSource, body: BodyStream, expected: readonly ExpectedObject[] | null, sourceLabel: string, options: ValidateOptions): Promise<ArchiveSummary> {
+  const { size, describe } = source;
   const tailStart = Math.max(0, size - TAIL_READ_BYTES);
   const tail = await source.read(tailStart, size);
   const end = locateEndRecord(tail, tailStart, size);
@@ -62,7 +71,7 @@ export async function validateSource(source: ArchiveSource, expected: readonly E
   const entries = parseCentralDirectory(cd, end);
   checkEntriesAgainstSource(entries, expected, sourceLabel);
 
-  const reader = new ByteReader(source.stream(0, end.cdOffset)[Symbol.asyncIterator](), 0, describe);
+  const reader = new ByteReader(body.take(end.cdOffset)[Symbol.asyncIterator](), 0, describe);
   const digester: DigestEngine = options.digest === "worker" ? new WorkerDigester() : new InlineDigester();
   let localZip64: boolean;
   try {
