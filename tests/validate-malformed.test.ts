@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
 import { deflateRawSync } from "node:zlib";
-import { validateArchive, type ValidateOptions } from "../functions/validate/validate";
+import { DIGEST_MODES, validateArchive, type ValidateOptions } from "../functions/validate/validate";
 import { useEmbeddedS3 } from "./support/s3";
 import { named, putArchive, sha256Hex, smallDataset, uploadSources } from "./support/zip-sources";
 import { craftZip, type CraftEntry } from "./support/zip-craft";
@@ -92,22 +92,29 @@ describe("validator rejects malformed archives with a precise reason", () => {
     await uploadSources(fixture.client, bucket, PREFIX, objects);
   });
 
-  it("accepts the unmodified crafted archive (so each rejection below is due to its defect)", async () => {
-    for (const zip of [craftZip(entries()), craftZip(entries({ 0: { descriptor: "sig32" }, 2: { descriptor: "nosig64", zip64: true } }), { zip64End: true })]) {
-      const key = await putArchive(fixture.client, bucket, `archives/baseline-${zip.length}.zip`, zip);
-      await expect(validateArchive(fixture.client, input(key))).resolves.toMatchObject({ entry_count: 4, stored_entries: 3, deflated_entries: 1 });
+  it.each(DIGEST_MODES)("accepts the unmodified crafted archives (so each rejection below is due to its defect), digest %s", async (digest) => {
+    const variants = [
+      craftZip(entries()),
+      craftZip(entries({ 0: { descriptor: "sig32" }, 1: { descriptor: "nosig32" }, 2: { descriptor: "nosig64", zip64: true }, 3: { descriptor: "sig64", zip64: true } }), { zip64End: true }),
+    ];
+    for (const zip of variants) {
+      const key = await putArchive(fixture.client, bucket, `archives/baseline-${digest}-${zip.length}.zip`, zip);
+      await expect(validateArchive(fixture.client, input(key), { digest })).resolves.toMatchObject({ entry_count: 4, stored_entries: 3, deflated_entries: 1 });
     }
   });
 
-  it.each(cases)("$name", async (c) => {
-    const key = await putArchive(fixture.client, bucket, `archives/${c.name.replace(/\W+/g, "-")}.zip`, await c.archive());
-    const error = await validateArchive(fixture.client, input(key), c.options).then(
-      () => undefined,
-      (e: Error) => e,
-    );
-    expect(error, "archive was accepted").toBeInstanceOf(Error);
-    expect(error!.message).toMatch(c.reason);
-    expect(error!.name).toBe("InvalidArchive");
+  // Both digest engines (main thread and worker thread) must give the same verdicts.
+  describe.each(DIGEST_MODES)("digest %s", (digest) => {
+    it.each(cases)("$name", async (c) => {
+      const key = await putArchive(fixture.client, bucket, `archives/${digest}-${c.name.replace(/\W+/g, "-")}.zip`, await c.archive());
+      const error = await validateArchive(fixture.client, input(key), { ...c.options, digest }).then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      expect(error, "archive was accepted").toBeInstanceOf(Error);
+      expect(error!.message).toMatch(c.reason);
+      expect(error!.name).toBe("InvalidArchive");
+    });
   });
 
   it("a missing archive object is the contender's fault, with a clear message", async () => {

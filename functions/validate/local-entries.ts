@@ -6,7 +6,7 @@ import { invalid, hex32, isInvalidArchive, quoteName } from "./errors";
 import { readU64, type EndRecord } from "./eocd";
 import { DATA_DESCRIPTOR_FLAG, ENCRYPTION_FLAGS, ZIP64_EXTRA_ID, findExtra, methodName, type CentralEntry } from "./central-directory";
 import type { ByteReader } from "./byte-reader";
-import type { Digester, EntryDigest } from "./digester";
+import type { DigestEngine, EntryDigest } from "./digester";
 
 const LOCAL_SIGNATURE = 0x04034b50;
 const LOCAL_HEADER_SIZE = 30;
@@ -36,7 +36,7 @@ function disagree(entry: CentralEntry, what: string, central: string | number, l
   invalid(`central directory and local header disagree for ${quoteName(entry.name)}: ${what} ${central} (central) vs ${local} (local)`);
 }
 
-export async function walkLocalEntries(reader: ByteReader, entries: readonly CentralEntry[], end: EndRecord, digester: Digester): Promise<WalkSummary> {
+export async function walkLocalEntries(reader: ByteReader, entries: readonly CentralEntry[], end: EndRecord, digester: DigestEngine): Promise<WalkSummary> {
   const ordered = [...entries].sort((a, b) => a.localOffset - b.localOffset);
   const digests: Promise<void>[] = [];
   let contentFailure: string | undefined;
@@ -86,7 +86,7 @@ function expectPosition(position: number, expected: number, previous: CentralEnt
 }
 
 /** Reads one local entry; its digest settles later, on the worker's schedule (wrapped so it is not awaited here). */
-async function walkOne(reader: ByteReader, entry: CentralEntry, limit: number, beyond: string, digester: Digester, summary: WalkSummary): Promise<{ digest: Promise<EntryDigest> }> {
+async function walkOne(reader: ByteReader, entry: CentralEntry, limit: number, beyond: string, digester: DigestEngine, summary: WalkSummary): Promise<{ digest: Promise<EntryDigest> }> {
   const name = quoteName(entry.name);
   const offset = entry.localOffset;
   if (offset + LOCAL_HEADER_SIZE > limit) invalid(`local header of ${name} at offset ${offset} overlaps ${beyond}`);
