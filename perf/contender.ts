@@ -1,5 +1,6 @@
 // `npm run perf -- contender <lang>/<dev_id> [--counts 100,200] [--object-mb 5] [--repeat 2]
-//                                             [--profile contender|baseline] [--tunables '{"partSize":16777216}']`
+//                                             [--profile contender|baseline] [--naive]
+//                                             [--variants '[{}, {"partSize":16777216}]']`
 //
 // Measures a Node contender against a raw-copy baseline, side by side in ONE run on the same moto
 // and the same dataset: throughput (MB/s), CPU seconds per GB and peak RSS of each, then the same
@@ -18,16 +19,21 @@ import {
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
+  GetObjectCommand,
   PutObjectCommand,
   S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
+import { PassThrough, type Readable } from "node:stream";
+import { Upload } from "@aws-sdk/lib-storage";
+import ZipStream from "zip-stream";
 import { startEmbeddedS3 } from "../local/s3";
 import { listSourceObjects } from "../contenders/typescript/reference/src/list";
 import { OrderedPrefetcher } from "../contenders/typescript/reference/src/prefetch";
-import { downloadWhole } from "../contenders/typescript/reference/src/download";
+import { downloadChunks } from "../contenders/typescript/reference/src/download";
 import { DEFAULT_TUNABLES, type Tunables } from "../contenders/typescript/reference/src/tunables";
 import { createS3Client } from "../contenders/typescript/reference/src/s3-client";
+import { archivePrefix } from "../contenders/typescript/reference/src/archive";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const MB = 1e6;
@@ -46,10 +52,19 @@ interface Measurement {
 // Child side: runs inside the bundle, measures only the work itself.
 export async function runChild(handler: (event: unknown) => Promise<unknown>): Promise<void> {
   const [mode, json] = process.argv.slice(2);
-  const config = JSON.parse(json!) as { event: { bucket_name: string; files_prefix: string; archive_key: string }; tunables: Tunables };
+  const config = JSON.parse(json!) as {
+    event: { bucket_name: string; files_prefix: string; archive_key: string };
+    tunables: Tunables;
+    /** Sweeps of the reference contender's tunables call its pipeline directly, not its handler. */
+    referenceWithTunables: boolean;
+  };
+  const contender = config.referenceWithTunables
+    ? (event: unknown) => archivePrefix(createS3Client(), event as typeof config.event, config.tunables)
+    : handler;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const result = mode === "baseline" ? await rawCopy(config.event, config.tunables) : await handler(config.event);
+  const result =
+    mode === "baseline" ? await rawCopy(config.event, config.tunables) : mode === "naive" ? await naiveZip(config.event) : await contender(config.event);
   const wallS = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const status = await readFile("/proc/self/status", "utf8");
@@ -67,7 +82,7 @@ async function rawCopy(event: { bucket_name: string; files_prefix: string; archi
   const Key = event.archive_key;
   const objects = await listSourceObjects(client, Bucket, event.files_prefix);
   const signal = new AbortController().signal;
-  const prefetcher = new OrderedPrefetcher(objects, (o) => downloadWhole(client, Bucket, o, signal), (o) => o.size, () => false, {
+  const prefetcher = new OrderedPrefetcher(objects, (o) => downloadChunks(client, Bucket, o, signal), (o) => o.size, () => false, {
     concurrency: t.downloadConcurrency,
     budgetBytes: t.prefetchBytes,
   });
@@ -90,24 +105,45 @@ async function rawCopy(event: { bucket_name: string; files_prefix: string; archi
   let filled = 0;
   let total = 0;
   for (let i = 0; i < objects.length; i++) {
-    const { result: data, cost } = await prefetcher.takeNext();
-    for (let offset = 0; offset < data.length; ) {
-      const n = data.copy(part, filled, offset);
-      offset += n;
-      filled += n;
-      if (filled === t.partSize) {
-        await sendPart(part);
-        part = Buffer.allocUnsafe(t.partSize);
-        filled = 0;
+    const { result, cost } = await prefetcher.takeNext();
+    for (const data of result.chunks) {
+      for (let offset = 0; offset < data.length; ) {
+        const n = data.copy(part, filled, offset);
+        offset += n;
+        filled += n;
+        if (filled === t.partSize) {
+          await sendPart(part);
+          part = Buffer.allocUnsafe(t.partSize);
+          filled = 0;
+        }
       }
     }
-    total += data.length;
+    total += result.size;
     prefetcher.release(cost);
   }
   if (filled > 0 || parts.length === 0) await sendPart(part.subarray(0, filled));
   await Promise.all(inFlight);
   await client.send(new CompleteMultipartUploadCommand({ Bucket, Key, UploadId, MultipartUpload: { Parts: parts } }));
   return { bytes: total, parts: parts.length };
+}
+
+/** An anchor for the CPU numbers on this (shared, noisy) machine: the naive pipeline the issue
+ *  quotes (~8.9 CPU-s/GB): SDK defaults, each GetObject body streamed into zip-stream in turn,
+ *  zip-stream piped into lib-storage with its default part and queue sizes. */
+async function naiveZip(event: { bucket_name: string; files_prefix: string; archive_key: string }) {
+  const client = new S3Client({});
+  const objects = await listSourceObjects(client, event.bucket_name, event.files_prefix);
+  const zip = new ZipStream({ store: true });
+  const body = new PassThrough();
+  zip.pipe(body);
+  const done = new Upload({ client, params: { Bucket: event.bucket_name, Key: event.archive_key, Body: body } }).done();
+  for (const o of objects) {
+    const got = await client.send(new GetObjectCommand({ Bucket: event.bucket_name, Key: o.key }));
+    await new Promise<void>((res, rej) => zip.entry(got.Body as Readable, { name: o.name, store: true }, (e) => (e ? rej(e) : res())));
+  }
+  zip.finalize();
+  await done;
+  return { entries: objects.length };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -212,7 +248,9 @@ export async function main(argv: string[]): Promise<void> {
       "object-mb": { type: "string", default: "5" },
       repeat: { type: "string", default: "1" },
       profile: { type: "string" }, // contender | baseline
-      tunables: { type: "string", default: "{}" },
+      // JSON array of tunable overrides, each measured (contender and baseline) on the same data.
+      variants: { type: "string", default: "[{}]" },
+      naive: { type: "boolean", default: false }, // also measure the naive pipeline (CPU anchor)
     },
   });
   const id = positionals[0] ?? "typescript/reference";
@@ -222,12 +260,13 @@ export async function main(argv: string[]): Promise<void> {
   const exportName = manifest.handler.split(".").pop()!;
   const counts = values.counts.split(",").map(Number);
   const objectMb = Number(values["object-mb"]);
-  const tunables: Tunables = { ...DEFAULT_TUNABLES, ...(JSON.parse(values.tunables) as Partial<Tunables>) };
+  const variants = (JSON.parse(values.variants) as Partial<Tunables>[]).map((v) => ({ label: JSON.stringify(v), override: v, tunables: { ...DEFAULT_TUNABLES, ...v } }));
+  if (Object.keys(variants[0]?.override ?? {}).length && id !== "typescript/reference") throw new Error("--variants applies to typescript/reference only");
 
   const bundle = await bundleChild(contenderDir, manifest.entry, exportName, false);
   const s3 = await startEmbeddedS3();
   const client = new S3Client(s3.clientConfig);
-  const rows: { count: number; gb: number; contender: Measurement; baseline: Measurement }[] = [];
+  const rows: Row[] = [];
   try {
     await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
     let filledCount = 0;
@@ -237,27 +276,32 @@ export async function main(argv: string[]): Promise<void> {
       filledCount = count;
       console.log(`dataset: ${count} objects, ${(filledBytes / MB).toFixed(0)} MB (moto pid ${s3.pid})`);
       for (let r = 0; r < Number(values.repeat); r++) {
-        const measured: Record<string, Measurement> = {};
-        for (const mode of ["contender", "baseline"] as const) {
-          const archiveKey = `perf/${mode}-${count}-${r}.zip`;
-          const event = { bucket_name: BUCKET, files_prefix: PREFIX, archive_key: archiveKey };
-          const m = await runChildProcess(bundle, mode, { event, tunables }, s3.lambdaEnv);
-          // Free moto's memory at once: it keeps every object (and multipart leftovers) in RAM.
-          await client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: archiveKey }));
-          measured[mode] = { label: mode, wallS: m.wallS, cpuS: m.cpuS, peakRssMb: m.peakRssMb, bytes: filledBytes };
-          console.log(`  ${mode.padEnd(9)} ${(filledBytes / MB / m.wallS).toFixed(1).padStart(7)} MB/s  cpu ${m.cpuS.toFixed(2)} s  rss ${m.peakRssMb.toFixed(0)} MB  ${JSON.stringify(m.result)}`);
+        for (const variant of variants) {
+          const measured: Record<string, Measurement> = {};
+          if (variants.length > 1) console.log(` variant ${variant.label}`);
+          for (const mode of ["contender", "baseline", ...(values.naive ? (["naive"] as const) : [])]) {
+            const archiveKey = `perf/${mode}-${count}-${r}.zip`;
+            const event = { bucket_name: BUCKET, files_prefix: PREFIX, archive_key: archiveKey };
+            const config = { event, tunables: variant.tunables, referenceWithTunables: Object.keys(variant.override).length > 0 };
+            const m = await runChildProcess(bundle, mode, config, s3.lambdaEnv);
+            // Free moto's memory at once: it keeps every object (and multipart leftovers) in RAM.
+            await client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: archiveKey }));
+            measured[mode] = { label: mode, wallS: m.wallS, cpuS: m.cpuS, peakRssMb: m.peakRssMb, bytes: filledBytes };
+            console.log(`  ${mode.padEnd(9)} ${(filledBytes / MB / m.wallS).toFixed(1).padStart(7)} MB/s  cpu ${m.cpuS.toFixed(2)} s  rss ${m.peakRssMb.toFixed(0)} MB  ${JSON.stringify(m.result)}`);
+          }
+          rows.push({ count, gb: filledBytes / 1e9, variant: variant.label, contender: measured.contender!, baseline: measured.baseline!, naive: measured.naive });
         }
-        rows.push({ count, gb: filledBytes / 1e9, contender: measured.contender!, baseline: measured.baseline! });
       }
     }
-    printTable(id, rows, tunables);
+    printTable(id, rows);
     if (values.profile) {
       const dir = join(ROOT, ".build", "perf", `profile-${process.pid}`);
       await rm(dir, { recursive: true, force: true });
       await mkdir(dir, { recursive: true });
       const profBundle = await bundleChild(contenderDir, manifest.entry, exportName, true);
       const event = { bucket_name: BUCKET, files_prefix: PREFIX, archive_key: "perf/profile.zip" };
-      await runChildProcess(profBundle, values.profile, { event, tunables }, s3.lambdaEnv, ["--cpu-prof", `--cpu-prof-dir=${dir}`]);
+      const config = { event, tunables: variants[0]!.tunables, referenceWithTunables: Object.keys(variants[0]!.override).length > 0 };
+      await runChildProcess(profBundle, values.profile, config, s3.lambdaEnv, ["--cpu-prof", `--cpu-prof-dir=${dir}`]);
       await client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: event.archive_key }));
       await summariseProfile(dir);
     }
@@ -267,17 +311,30 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-function printTable(id: string, rows: { count: number; gb: number; contender: Measurement; baseline: Measurement }[], t: Tunables) {
+interface Row {
+  count: number;
+  variant: string;
+  gb: number;
+  contender: Measurement;
+  baseline: Measurement;
+  naive?: Measurement;
+}
+
+function printTable(id: string, rows: Row[]) {
   const f = (n: number, d = 2) => n.toFixed(d);
-  console.log(`\n${id}: partSize ${t.partSize / 2 ** 20} MiB, queueSize ${t.queueSize}, downloads ${t.downloadConcurrency}, prefetch ${t.prefetchBytes / 2 ** 20} MiB`);
-  console.log("| dataset | contender MB/s | baseline MB/s | ratio | contender CPU s/GB | baseline CPU s/GB | CPU ratio | contender peak RSS MB | baseline peak RSS MB |");
-  console.log("|---|---|---|---|---|---|---|---|---|");
-  for (const { count, gb, contender: c, baseline: b } of rows) {
+  const t = DEFAULT_TUNABLES;
+  console.log(`\n${id} (defaults: partSize ${t.partSize / 2 ** 20} MiB, queueSize ${t.queueSize}, downloads ${t.downloadConcurrency}, prefetch ${t.prefetchBytes / 2 ** 20} MiB)`);
+  console.log("| dataset | variant | contender MB/s | baseline MB/s | ratio | contender CPU s/GB | baseline CPU s/GB | CPU ratio | contender peak RSS MB | baseline peak RSS MB |");
+  console.log("|---|---|---|---|---|---|---|---|---|---|");
+  for (const { count, gb, variant, contender: c, baseline: b } of rows) {
     const cMbs = c.bytes / MB / c.wallS;
     const bMbs = b.bytes / MB / b.wallS;
     console.log(
-      `| ${count} x ~5 MB = ${f(gb)} GB | ${f(cMbs, 1)} | ${f(bMbs, 1)} | ${f(cMbs / bMbs)} | ${f(c.cpuS / gb)} | ${f(b.cpuS / gb)} | ${f(c.cpuS / b.cpuS)} | ${f(c.peakRssMb, 0)} | ${f(b.peakRssMb, 0)} |`,
+      `| ${count} x ~5 MB = ${f(gb)} GB | ${variant === "{}" ? "defaults" : variant} | ${f(cMbs, 1)} | ${f(bMbs, 1)} | ${f(cMbs / bMbs)} | ${f(c.cpuS / gb)} | ${f(b.cpuS / gb)} | ${f(c.cpuS / b.cpuS)} | ${f(c.peakRssMb, 0)} | ${f(b.peakRssMb, 0)} |`,
     );
+  }
+  for (const { count, gb, naive } of rows) {
+    if (naive) console.log(`naive zip-stream -> lib-storage (SDK defaults) at ${count} objects: ${f(naive.bytes / MB / naive.wallS, 1)} MB/s, ${f(naive.cpuS / gb)} CPU-s/GB, peak RSS ${f(naive.peakRssMb, 0)} MB`);
   }
   console.log("targets: ratio >= 0.85, CPU ratio <= 1.3, contender CPU <= 4.0 s/GB, peak RSS <= 300 MB and flat as the dataset doubles");
 }

@@ -5,7 +5,8 @@ import { DeleteObjectCommand, S3Client, type S3ClientConfig } from "@aws-sdk/cli
 import { handler } from "../contenders/typescript/reference/src/index";
 import { archivePrefix } from "../contenders/typescript/reference/src/archive";
 import { useEmbeddedS3 } from "./support/s3";
-import { objectExists, openMultipartUploads, putRandomObjects, withEnv } from "./contender-reference-support";
+import { fillBucket } from "../functions/fill-bucket";
+import { objectExists, openMultipartUploads, withEnv } from "./contender-reference-support";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -67,7 +68,7 @@ describe("reference contender failures", () => {
 
   it("names an object deleted between list and get, and aborts the multipart upload", async () => {
     const bucket = await fixture.bucket("ref-gone");
-    const keys = await putRandomObjects(fixture.client, bucket, "files", 40, () => 400 * KiB);
+    const { keys } = await fillBucket(fixture.client, { bucket, prefix: "files", objectCount: 40, objectSizeMb: 400 / 1024, seed: "gone" });
     const victim = [...keys].sort().at(-1)!; // the last one in listing order: parts are already up
     const { client, sent, hooks } = instrumentedClient(fixture.s3.clientConfig);
     clients.push(client);
@@ -88,7 +89,7 @@ describe("reference contender failures", () => {
 
   it("stops soon after a part upload fails, names the part, and leaves nothing behind", async () => {
     const bucket = await fixture.bucket("ref-part");
-    const keys = await putRandomObjects(fixture.client, bucket, "files", 100, () => 400 * KiB);
+    const { keys } = await fillBucket(fixture.client, { bucket, prefix: "files", objectCount: 100, objectSizeMb: 400 / 1024, seed: "part" });
     const { client, sent, hooks } = instrumentedClient(fixture.s3.clientConfig);
     clients.push(client);
     hooks.breakPart = 2;

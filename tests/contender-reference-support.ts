@@ -1,6 +1,5 @@
-// Helpers for the reference contender's tests: random source objects, an independent archive
-// check (Python's zipfile, until functions/validate lands), and env vars applied for one call.
-import { createHash, randomBytes } from "node:crypto";
+// Helpers for the reference contender's tests: an independent archive check (Python's zipfile,
+// until functions/validate lands), env vars applied for one call, leftovers in the bucket.
 import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -10,33 +9,10 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
-  PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
 
 const run = promisify(execFile);
-
-/** Uploads `count` random objects under `prefix/` with key = `prefix/<sha256 of content>`. */
-export async function putRandomObjects(
-  client: S3Client,
-  bucket: string,
-  prefix: string,
-  count: number,
-  sizeOf: (index: number) => number,
-): Promise<string[]> {
-  const keys: string[] = new Array(count);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < count; i = next++) {
-      const body = randomBytes(sizeOf(i));
-      const key = `${prefix}/${createHash("sha256").update(body).digest("hex")}`;
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
-      keys[i] = key;
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
-  return keys;
-}
 
 /** Runs `fn` with `env` applied to process.env, restoring the previous values afterwards. */
 export async function withEnv<T>(env: Readonly<Record<string, string>>, fn: () => Promise<T>): Promise<T> {

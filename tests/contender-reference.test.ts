@@ -3,18 +3,19 @@ import { describe, expect, it } from "vitest";
 import { handler } from "../contenders/typescript/reference/src/index";
 import { archivePrefix } from "../contenders/typescript/reference/src/archive";
 import { useEmbeddedS3 } from "./support/s3";
-import { checkArchive, openMultipartUploads, putRandomObjects, withEnv } from "./contender-reference-support";
+import { fillBucket } from "../functions/fill-bucket";
+import { checkArchive, openMultipartUploads, withEnv } from "./contender-reference-support";
 
-const KiB = 1024;
-const MiB = 1024 * KiB;
+const MiB = 1024 * 1024;
 
 describe("reference contender (zip-stream + lib-storage)", () => {
   const fixture = useEmbeddedS3();
 
   it("archives 120 objects through the handler, reaching moto only through the standard env vars", async () => {
     const bucket = await fixture.bucket("ref");
-    // ~13 MB in total: enough for a real multipart upload (8 MiB parts) with a short last part.
-    const keys = await putRandomObjects(fixture.client, bucket, "files", 120, (i) => 64 * KiB + ((i * 7919) % 160) * KiB);
+    // 120 x 0.1 MiB = 12 MiB: a real multipart upload (8 MiB parts) with a short last part.
+    const filled = await fillBucket(fixture.client, { bucket, prefix: "files", objectCount: 120, objectSizeMb: 0.1, seed: "ref-120" });
+    const keys = [...filled.keys];
     const event = { bucket_name: bucket, files_prefix: "files", archive_key: "archives/ref/run-0.zip" };
 
     const summary = await withEnv(fixture.s3.lambdaEnv, () => handler(event));
@@ -28,7 +29,8 @@ describe("reference contender (zip-stream + lib-storage)", () => {
 
   it("follows pagination past 1,000 keys", async () => {
     const bucket = await fixture.bucket("ref-many");
-    const keys = await putRandomObjects(fixture.client, bucket, "files", 1_234, (i) => 100 + (i % 50));
+    const filled = await fillBucket(fixture.client, { bucket, prefix: "files", objectCount: 1_234, objectSizeMb: 0.0001, seed: "ref-many" });
+    const keys = [...filled.keys];
     const event = { bucket_name: bucket, files_prefix: "files", archive_key: "out/many.zip" };
 
     const summary = await withEnv(fixture.s3.lambdaEnv, () => handler(event));
@@ -40,13 +42,14 @@ describe("reference contender (zip-stream + lib-storage)", () => {
 
   it("streams objects above the buffering threshold and writes ZIP64 records when forced", async () => {
     const bucket = await fixture.bucket("ref-stream");
-    // Every other object is "large" for this run: it takes zip-stream's streaming path (data
-    // descriptor, its own CRC) while the others take the buffered native-CRC path.
-    const keys = await putRandomObjects(fixture.client, bucket, "files", 12, (i) => (i % 2 ? 900 * KiB : 3 * KiB));
+    // Sizes spread around 1 MiB: the objects above 1 MiB take zip-stream's streaming path (data
+    // descriptor, its own CRC) while the others take the chunked native-CRC path.
+    const filled = await fillBucket(fixture.client, { bucket, prefix: "files", objectCount: 12, objectSizeMb: 1, seed: "ref-stream" });
+    const keys = [...filled.keys];
     const event = { bucket_name: bucket, files_prefix: "files", archive_key: "z64.zip" };
 
     const summary = await archivePrefix(fixture.client, event, {
-      streamObjectsAboveBytes: 100 * KiB,
+      streamObjectsAboveBytes: 1 * MiB,
       forceZip64: true,
       partSize: 5 * MiB,
       queueSize: 1,
@@ -55,6 +58,8 @@ describe("reference contender (zip-stream + lib-storage)", () => {
     });
 
     expect(summary).toMatchObject({ entries: 12, zip64: true });
+    expect(summary.streamed_entries).toBeGreaterThan(0);
+    expect(summary.streamed_entries).toBeLessThan(12);
     const check = await checkArchive(fixture.client, bucket, event.archive_key, keys);
     expect(check).toEqual({ entries: 12, zip64: true, problems: [] });
   });

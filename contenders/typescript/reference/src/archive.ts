@@ -10,10 +10,10 @@ import type { ArchiveEvent } from "./event";
 import { describeError, FirstFailure } from "./errors";
 import { listSourceObjects, type SourceObject } from "./list";
 import { OrderedPrefetcher } from "./prefetch";
-import { downloadStream, downloadWhole, readFailure } from "./download";
+import { downloadChunks, downloadStream, readFailure, type ObjectData } from "./download";
 import { NativeCrcZipStream } from "./native-crc-zip";
 import { startArchiveUpload } from "./upload";
-import { needsZip64, ZIP_ENTRY_MAX_BYTES } from "./zip64";
+import { archiveSizeBound, needsZip64, ZIP_ENTRY_MAX_BYTES } from "./zip64";
 import { DEFAULT_TUNABLES, type Tunables } from "./tunables";
 
 export interface ArchiveSummary {
@@ -23,6 +23,16 @@ export interface ArchiveSummary {
   archive_bytes: number;
   zip64: boolean;
   parts: number;
+  /** Entries streamed through zip-stream (objects above streamObjectsAboveBytes), not prefetched. */
+  streamed_entries: number;
+}
+
+const MiB = 1024 * 1024;
+const MAX_PARTS = 10_000;
+
+/** The tuned part size, grown (whole MiB) only when the archive would need more than 10,000 parts. */
+export function partSizeFor(objects: ReadonlyArray<{ name: string; size: number }>, tuned: number): number {
+  return Math.max(tuned, Math.ceil(archiveSizeBound(objects) / MAX_PARTS / MiB) * MiB);
 }
 
 export class ArchiveError extends Error {
@@ -57,13 +67,20 @@ export async function archivePrefix(client: S3Client, event: ArchiveEvent, overr
   const downloads = new AbortController();
   // Every GET in flight listens on this one signal (and lingering sockets may keep a listener).
   setMaxListeners(0, downloads.signal);
-  const upload = startArchiveUpload(client, { bucket, key: event.archive_key }, body, tunables, (e) => failure.fail(e));
+  const upload = startArchiveUpload(
+    client,
+    { bucket, key: event.archive_key },
+    body,
+    { partSize: partSizeFor(objects, tunables.partSize), queueSize: tunables.queueSize },
+    (e) => failure.fail(e),
+  );
   zip.on("error", (error: Error) => failure.fail(new Error(`zip-stream failed: ${error.message}`, { cause: error })));
 
   const isStreamed = (o: SourceObject) => o.size > tunables.streamObjectsAboveBytes;
-  const prefetcher = new OrderedPrefetcher<SourceObject, Buffer | Readable>(
+  const prefetcher = new OrderedPrefetcher<SourceObject, ObjectData | Readable>(
     objects,
-    (o): Promise<Buffer | Readable> => (isStreamed(o) ? downloadStream(client, bucket, o, downloads.signal) : downloadWhole(client, bucket, o, downloads.signal)),
+    (o): Promise<ObjectData | Readable> =>
+      isStreamed(o) ? downloadStream(client, bucket, o, downloads.signal) : downloadChunks(client, bucket, o, downloads.signal),
     (o) => (isStreamed(o) ? 0 : o.size),
     isStreamed,
     { concurrency: tunables.downloadConcurrency, budgetBytes: tunables.prefetchBytes },
@@ -79,19 +96,22 @@ export async function archivePrefix(client: S3Client, event: ArchiveEvent, overr
 
   const appendAll = async () => {
     for (let i = 0; i < objects.length; i++) {
-      const { item, result, cost } = await Promise.race([prefetcher.takeNext(), failure.failed]);
+      const { item, result, cost } = await failure.orFailure(prefetcher.takeNext());
       const entryDone = new Promise<void>((resolve, reject) => {
-        if (!Buffer.isBuffer(result)) {
+        const data = { name: item.name, date: item.lastModified, store: true };
+        const done = (error: Error | null | undefined) =>
+          error ? reject(new Error(`zip-stream rejected entry '${item.name}': ${error.message}`, { cause: error })) : resolve();
+        if ("chunks" in result) {
+          zip.entryFromChunks(result.chunks, data, done);
+        } else {
           result.once("error", (error: Error) => reject(readFailure(bucket, item, error)));
+          zip.entry(result, data, done);
         }
-        zip.entry(result, { name: item.name, date: item.lastModified, store: true }, (error) =>
-          error ? reject(new Error(`zip-stream rejected entry '${item.name}': ${error.message}`, { cause: error })) : resolve(),
-        );
       });
-      await Promise.race([entryDone, failure.failed]);
-      // A buffered entry is written synchronously whatever the downstream state: wait until the
+      await failure.orFailure(entryDone);
+      // A chunked entry is written synchronously whatever the downstream state: wait until the
       // zip has handed it on before taking more, so its bytes leave our budget only when gone.
-      if (zip.writableNeedDrain) await Promise.race([once(zip as never, "drain"), failure.failed]);
+      if (zip.writableNeedDrain) await failure.orFailure(once(zip as never, "drain"));
       prefetcher.release(cost);
     }
     zip.finalize();
@@ -108,6 +128,7 @@ export async function archivePrefix(client: S3Client, event: ArchiveEvent, overr
       archive_bytes: zip.getBytesWritten(),
       zip64,
       parts: upload.partsUploaded(),
+      streamed_entries: objects.filter(isStreamed).length,
     };
   }
   try {

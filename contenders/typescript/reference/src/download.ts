@@ -1,5 +1,10 @@
-// GetObject, either read whole into one exactly-sized Buffer (the common case: zip-stream then
-// gets one big chunk, CRC'd natively in one call) or handed over as a stream (large objects).
+// GetObject, either read whole as the list of chunks the socket delivered (the common case) or
+// handed over as a stream (large objects).
+//
+// WHY chunks and not one Buffer per object: joining them costs a copy into a freshly allocated
+// (page-faulting) buffer per object, and a multi-MB chunk makes lib-storage's part chunker keep
+// whole previous concatenations alive through its leftover views (measured: ~100 MB more peak
+// RSS). The chunks go into the archive as they are; the entry CRC is summed over them natively.
 import type { Readable } from "node:stream";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { describeError } from "./errors";
@@ -18,20 +23,23 @@ async function getBody(client: S3Client, bucket: string, object: SourceObject, s
   return { body: output.Body as unknown as Readable, length: output.ContentLength };
 }
 
-/** The whole object in one Buffer: one allocation of the announced size, one copy per byte. */
-export async function downloadWhole(client: S3Client, bucket: string, object: SourceObject, signal: AbortSignal): Promise<Buffer> {
+export interface ObjectData {
+  chunks: Buffer[];
+  size: number;
+}
+
+/** The whole object, as received: no joining copy. Checked against the announced length. */
+export async function downloadChunks(client: S3Client, bucket: string, object: SourceObject, signal: AbortSignal): Promise<ObjectData> {
   try {
     const { body, length } = await getBody(client, bucket, object, signal);
-    if (length === undefined) throw new Error("GetObject returned no Content-Length");
-    const data = Buffer.allocUnsafe(length);
-    let offset = 0;
-    for await (const chunk of body as AsyncIterable<Uint8Array>) {
-      if (offset + chunk.length > length) throw new Error(`body longer than its Content-Length ${length}`);
-      data.set(chunk, offset);
-      offset += chunk.length;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      size += chunk.length;
     }
-    if (offset !== length) throw new Error(`body ended after ${offset} of ${length} bytes`);
-    return data;
+    if (length !== undefined && size !== length) throw new Error(`body has ${size} bytes, Content-Length said ${length}`);
+    return { chunks, size };
   } catch (error) {
     throw readFailure(bucket, object, error);
   }

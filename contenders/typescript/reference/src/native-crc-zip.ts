@@ -11,7 +11,7 @@
 // the data, then `_afterAppend`. If the internals it relies on are missing (another version),
 // or the runtime lacks zlib.crc32, it falls back to the library's own path: slower, still right.
 import * as zlib from "node:zlib";
-import ZipStream, { type ZipArchiveEntry } from "zip-stream";
+import ZipStream, { type ZipArchiveEntry, type ZipEntryData } from "zip-stream";
 
 const METHOD_STORED = 0;
 // Header fields are written 2 or 4 bytes at a time (~15 writes per entry, ~20 per central
@@ -22,14 +22,15 @@ const COALESCE_BELOW = 16 * 1024;
 const COALESCE_FLUSH_AT = 64 * 1024;
 const ZIP32_MAX = 0xffffffff;
 
-const nativeCrc32: ((data: Uint8Array) => number) | undefined =
-  typeof (zlib as { crc32?: unknown }).crc32 === "function"
-    ? (zlib as unknown as { crc32: (data: Uint8Array) => number }).crc32
-    : undefined;
+type Crc32 = (data: Uint8Array, initial?: number) => number;
+const nativeCrc32: Crc32 | undefined =
+  typeof (zlib as { crc32?: unknown }).crc32 === "function" ? (zlib as unknown as { crc32: Crc32 }).crc32 : undefined;
 
 export class NativeCrcZipStream extends ZipStream {
   private readonly fastStore: boolean;
   private pending: Buffer[] = [];
+  // Chunk lists of entries appended with entryFromChunks, keyed by their placeholder source.
+  private readonly chunkLists = new WeakMap<Buffer, readonly Buffer[]>();
   private pendingBytes = 0;
 
   constructor(options: { forceZip64: boolean }) {
@@ -73,20 +74,39 @@ export class NativeCrcZipStream extends ZipStream {
     return this.fastStore;
   }
 
+  /**
+   * Appends a STORE entry whose data is a list of chunks, written as they are (no joining copy).
+   * It goes through zip-stream's own entry() (name, date, mode, state checks) with an empty
+   * placeholder Buffer that `_appendBuffer` recognises and replaces by the chunks.
+   */
+  entryFromChunks(chunks: readonly Buffer[], data: ZipEntryData, callback: (error: Error | null | undefined) => void): void {
+    const placeholder = Buffer.alloc(0);
+    this.chunkLists.set(placeholder, chunks);
+    this.entry(placeholder, { ...data, store: true }, callback);
+  }
+
   protected override _appendBuffer(
     entry: ZipArchiveEntry,
     source: Buffer,
     callback: (error: Error | null, entry?: ZipArchiveEntry) => void,
   ): void {
+    const chunks = this.chunkLists.get(source) ?? [source];
+    this.chunkLists.delete(source);
     if (!this.fastStore || entry.getMethod() !== METHOD_STORED || nativeCrc32 === undefined) {
-      super._appendBuffer(entry, source, callback);
+      super._appendBuffer(entry, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), callback);
       return;
     }
-    entry.setSize(source.length);
-    entry.setCompressedSize(source.length);
-    entry.setCrc(nativeCrc32(source) >>> 0);
-    this._writeLocalFileHeader(entry);
-    this.write(source);
+    let size = 0;
+    let crc = 0;
+    for (const chunk of chunks) {
+      size += chunk.length;
+      crc = nativeCrc32(chunk, crc);
+    }
+    entry.setSize(size);
+    entry.setCompressedSize(size);
+    entry.setCrc(crc >>> 0);
+    this._writeLocalFileHeader(entry); // sizes known: no data descriptor
+    for (const chunk of chunks) this.write(chunk);
     this._afterAppend(entry);
     callback(null, entry);
   }

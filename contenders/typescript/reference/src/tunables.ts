@@ -10,7 +10,7 @@ export interface Tunables {
   partSize: number;
   /** Parts uploaded concurrently by lib-storage. */
   queueSize: number;
-  /** Chunks (one per entry's data, one per header group) buffered between zip-stream and Upload. */
+  /** Chunks (socket-sized, ~16-64 KiB, or a header group) buffered between zip-stream and Upload. */
   bodyBufferedChunks: number;
   /** Write ZIP64 end records even for a small archive (tests; large ones get them automatically). */
   forceZip64: boolean;
@@ -24,6 +24,6 @@ export const DEFAULT_TUNABLES: Tunables = {
   streamObjectsAboveBytes: 32 * MiB,
   partSize: 8 * MiB,
   queueSize: 4,
-  bodyBufferedChunks: 1,
+  bodyBufferedChunks: 32,
   forceZip64: false,
 };
