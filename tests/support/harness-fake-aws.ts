@@ -57,8 +57,10 @@ export function logResultFor(arn: string, index: number, tail: "short" | "maxima
   const start = `START RequestId: ${arn}#${index} Version: $LATEST\n`;
   if (tail === "short") return Buffer.from(start + report).toString("base64");
   // LogType Tail returns the LAST 4 KB of the log: fill it up to exactly 4096 bytes.
-  const filler = Buffer.byteLength(start + report);
-  return Buffer.from(start + "log line of a chatty contender\n".repeat(200).slice(0, 4096 - filler) + report).toString("base64");
+  const room = 4096 - Buffer.byteLength(start + report) - 1;
+  const bytes = Buffer.from(`${start}${"log line of a chatty contender\n".repeat(200).slice(0, room)}\n${report}`);
+  if (bytes.length !== 4096) throw new Error(`maximal log tail is ${bytes.length} bytes`);
+  return bytes.toString("base64");
 }
 
 export function validateResultFor(key: string): ValidateResult {
