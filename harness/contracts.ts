@@ -146,6 +146,10 @@ export const ContenderOutcome = z.object({
 });
 export type ContenderOutcome = z.infer<typeof ContenderOutcome>;
 
+/**
+ * The scorer's older, action-less event: every contender at once. The state machine no longer
+ * sends it (see ScoreContenderEvent / RankEvent below); the scorer still accepts it.
+ */
 export const ScoreInput = z.strictObject({
   region: nonEmpty,
   max_run_time_ms: z.number().positive(),
@@ -207,7 +211,11 @@ export type ResultDocument = z.infer<typeof ResultDocument>;
 export const UnrankedSuccessRow = SuccessRow.omit({ rank: true });
 export type UnrankedSuccessRow = z.infer<typeof UnrankedSuccessRow>;
 
-/** What scoring one contender yields: its row, or why it failed. */
+/**
+ * What scoring one contender yields: its row, or why it failed. Also what the state machine
+ * itself produces when the scorer crashed on a contender:
+ * `{ failure: { contender, reason: "crash: scorer failed for <name>: <Error>" } }`.
+ */
 export const ContenderScore = z.union([
   z.strictObject({ success: UnrankedSuccessRow }),
   z.strictObject({ failure: FailureRow }),
