@@ -2,13 +2,13 @@
 // than from state names: the outer Map iterates over the execution input's `contenders` (iteration
 // i = contenders[i]); an inner iteration whose final output is a RunOutcome is a finished run; a
 // state output carrying a ValidationOutcome under `validation` is the validation; a task whose
-// Payload is a ScoreInput is the scoring. That also holds for Pass states standing in for tasks.
+// Payload is the scorer's rank event is the ranking. That also holds for Pass states standing in for tasks.
 //
 // Each event is attributed to its Map iteration by following `previousEventId`, which in AWS (and
 // moto) links an event to the previous one of the same branch: MapIterationStarted opens an
 // iteration frame, MapIteration{Succeeded,Failed,Aborted} closes it for the events that follow.
 import type { HistoryEvent } from "@aws-sdk/client-sfn";
-import { RunOutcome, ScoreInput, ValidationOutcome } from "../harness/contracts";
+import { RankEvent, RunOutcome, ValidationOutcome } from "../harness/contracts";
 import type { ExecutionInput } from "./aws-outputs";
 import type { ProgressSink } from "./progress";
 
@@ -46,7 +46,7 @@ export class ExecutionHistoryTracker {
   private readonly validated = new Set<number>();
   private readonly runsStarted = new Set<number>();
   private lastId = 0;
-  private scoringNoted = false;
+  private rankingNoted = false;
 
   constructor(
     private readonly input: ExecutionInput | undefined,
@@ -142,13 +142,13 @@ export class ExecutionHistoryTracker {
       }
       return;
     }
-    if (path.length === 0 && !this.scoringNoted) {
-      // The score task's Payload (AWS) or a state's input (a Pass stand-in) is a ScoreInput.
+    if (path.length === 0 && !this.rankingNoted) {
+      // The Rank task's Payload (AWS) or a state's input (a Pass stand-in) is a RankEvent.
       const parameters = parseJson(event.taskScheduledEventDetails?.parameters) as { Payload?: unknown } | undefined;
       const candidate = parameters?.Payload ?? parseJson(event.stateEnteredEventDetails?.input);
-      if (candidate !== undefined && ScoreInput.safeParse(candidate).success) {
-        this.scoringNoted = true;
-        this.sink.note("scoring");
+      if (candidate !== undefined && RankEvent.safeParse(candidate).success) {
+        this.rankingNoted = true;
+        this.sink.note("ranking");
       }
     }
   }

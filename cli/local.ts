@@ -59,7 +59,7 @@ function errorText(error: { Error: string; Cause: string }): string {
 /** Turns the engine's Task calls into progress events: who runs, which run ended, validation. */
 export function progressObserver(sink: ProgressSink, runsPerContender?: number): TaskObserver {
   const started = new Set<string>();
-  let scoringNoted = false;
+  let rankingNoted = false;
   return (call) => {
     const input = call.input as { Payload?: { archive_key?: unknown } } | null;
     const key = typeof input?.Payload?.archive_key === "string" ? input.Payload.archive_key : "";
@@ -82,9 +82,9 @@ export function progressObserver(sink: ProgressSink, runsPerContender?: number):
         ok: call.phase === "ended",
         detail: call.phase === "failed" ? errorText(call.error) : undefined,
       });
-    } else if (call.stateName === TASK_STATES.score && call.phase === "started" && !scoringNoted) {
-      scoringNoted = true;
-      sink.note("scoring");
+    } else if (call.stateName === TASK_STATES.rank && call.phase === "started" && !rankingNoted) {
+      rankingNoted = true;
+      sink.note("ranking");
     }
   };
 }

@@ -27,7 +27,7 @@ const exited = (prev: number, name: string, output: unknown) =>
   ev(prev, "TaskStateExited", { stateExitedEventDetails: { name, output: JSON.stringify(output) } });
 
 describe("ExecutionHistoryTracker on AWS-shaped Task events", () => {
-  it("derives started, runs, failures, validation and scoring", () => {
+  it("derives started, runs, failures, validation and ranking", () => {
     id = 0;
     const h: HistoryEvent[] = [];
     const push = (e: HistoryEvent) => (h.push(e), e.id!);
@@ -57,18 +57,13 @@ describe("ExecutionHistoryTracker on AWS-shaped Task events", () => {
     const it1 = push(ev(val, "MapIterationStarted", { mapIterationStartedEventDetails: { name: "Contenders", index: 1 } }));
     const end1 = push(exited(it1, "RecordConfigError", { contender: "b", config_error: { Error: "Lambda.ResourceNotFoundException" } }));
     const done = push(ev(end1, "MapIterationSucceeded", { mapIterationSucceededEventDetails: { name: "Contenders", index: 1 } }));
-    const score = {
-      region: "eu-west-1",
-      max_run_time_ms: 1000,
-      runs_per_contender: 2,
-      contenders: [{ contender: "typescript-a-arm64", function_arn: "a", runs: [] }],
-    };
+    const rank = { action: "rank", scores: [{ failure: { contender: "typescript-b-arm64", reason: "crash: cannot read function configuration: gone" } }] };
     push(ev(push(ev(done, "MapStateExited")), "TaskScheduled", {
       taskScheduledEventDetails: {
         resourceType: "lambda",
         resource: "invoke",
         region: "eu-west-1",
-        parameters: JSON.stringify({ FunctionName: "arn:score", Payload: score }),
+        parameters: JSON.stringify({ FunctionName: "arn:score", Payload: rank }),
       },
     }));
 
@@ -85,7 +80,7 @@ describe("ExecutionHistoryTracker on AWS-shaped Task events", () => {
       { kind: "run-finished", contender: "typescript-a-arm64", run: 1, ok: false, detail: "Sandbox.Timedout: Task timed out after 3.00 seconds" },
       { kind: "validated", contender: "typescript-a-arm64", ok: false, detail: "InvalidArchive: entry 3: CRC-32 mismatch" },
       { kind: "started", contender: "typescript-b-arm64" },
-      { note: "scoring" },
+      { note: "ranking" },
     ]);
   });
 });

@@ -81,7 +81,7 @@ describe("bench aws against moto Step Functions", () => {
     expect(result.stderr).toMatch(
       /typescript-broken-arm64: run \d failed: Runtime\.ExitError: Runtime exited with error: exit status 1, runs \d\/2 \(\d failed\)/,
     );
-    expect(result.stderr).toMatch(/\] scoring\n/);
+    expect(result.stderr).toMatch(/\] ranking\n/);
     expect(result.stderr).toMatch(/typescript-reference-arm64: #1 at \$0\.000161\/run/);
     expect(result.stderr).toMatch(/typescript-broken-arm64: failed: crash: run 0/);
     expect(JSON.parse(await readFile(out, "utf8"))).toEqual(RESULT_DOCUMENT);
