@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ExecutionInput } from "./harness/definition";
 import { parsePayload } from "./harness/contracts";
 import { packageHarnessFunction } from "./harness/packaging";
-import { FILL_MEMORY_MB, FILL_TIMEOUT_S } from "./functions/fill-bucket";
+import { HARNESS_FUNCTION_SETTINGS } from "./harness/function-settings";
 import { BenchmarkBucket } from "./components/benchmark-bucket";
 import { BenchmarkStateMachine } from "./components/benchmark-state-machine";
 import { BucketFiller } from "./components/bucket-filler";
@@ -51,8 +51,8 @@ const bucket = new BenchmarkBucket("bench");
 new BucketFiller("fill", {
   functionName: `${prefix}-fill-bucket`,
   code: fillCode,
-  memoryMb: FILL_MEMORY_MB,
-  timeoutS: FILL_TIMEOUT_S,
+  memoryMb: HARNESS_FUNCTION_SETTINGS["fill-bucket"].memoryMb,
+  timeoutS: HARNESS_FUNCTION_SETTINGS["fill-bucket"].timeoutS,
   logRetentionDays,
   bucketName: bucket.bucketName,
   bucketArn: bucket.bucketArn,
@@ -67,8 +67,8 @@ const validator = new HarnessFunction("validate", {
   functionName: `${prefix}-validate`,
   description: "s3-archive-bench: checks one archive against the source listing",
   code: validateCode,
-  memoryMb: 2048,
-  timeoutS: 900,
+  memoryMb: HARNESS_FUNCTION_SETTINGS.validate.memoryMb,
+  timeoutS: HARNESS_FUNCTION_SETTINGS.validate.timeoutS,
   logRetentionDays,
   policy: (logGroupArn) =>
     pulumi
@@ -80,8 +80,8 @@ const scorer = new HarnessFunction("score", {
   functionName: `${prefix}-score`,
   description: "s3-archive-bench: prices and ranks the runs",
   code: scoreCode,
-  memoryMb: 512,
-  timeoutS: 60,
+  memoryMb: HARNESS_FUNCTION_SETTINGS.score.memoryMb,
+  timeoutS: HARNESS_FUNCTION_SETTINGS.score.timeoutS,
   logRetentionDays,
   policy: (logGroupArn) => logGroupArn.apply((lg) => scorerPolicy({ logGroupArn: lg })),
 });

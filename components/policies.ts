@@ -115,7 +115,8 @@ export function scorerPolicy(p: { logGroupArn: string }): PolicyDocument {
 
 /**
  * The state machine invokes this stack's functions (and no other), reads the contenders'
- * configuration for pricing, deletes archives once validated, and delivers its own logs. The log
+ * configuration for pricing, deletes archives once validated, aborts the multipart uploads that a
+ * killed run (timeout, OOM) could not abort itself, and delivers its own logs. The log
  * delivery actions do not support resource-level permissions, hence `*` for them only.
  */
 export function stateMachinePolicy(p: {
@@ -136,7 +137,14 @@ export function stateMachinePolicy(p: {
       Action: ["lambda:GetFunctionConfiguration"],
       Resource: [...p.contenderFunctionArns],
     },
-    { Sid: "DeleteArchives", Effect: "Allow", Action: ["s3:DeleteObject"], Resource: [`${p.bucketArn}/${ARCHIVES_PREFIX}/*`] },
+    {
+      Sid: "CleanUpArchives",
+      Effect: "Allow",
+      Action: ["s3:DeleteObject", "s3:AbortMultipartUpload"],
+      Resource: [`${p.bucketArn}/${ARCHIVES_PREFIX}/*`],
+    },
+    // Listing uploads is a bucket-level action; it reveals keys and upload ids, never data.
+    { Sid: "FindLeftoverUploads", Effect: "Allow", Action: ["s3:ListBucketMultipartUploads"], Resource: [p.bucketArn] },
     {
       Sid: "DeliverLogs",
       Effect: "Allow",

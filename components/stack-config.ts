@@ -2,6 +2,7 @@
 // fails `pulumi up` with the offending key named, before any resource is registered.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { MAX_RUNS_PER_CONTENDER } from "../harness/definition";
 import { PrDeploymentsConfig } from "./pr-deployments";
 
 const keyPrefix = z
@@ -18,7 +19,8 @@ export const StackConfig = z.strictObject({
   objectCount: positiveInt.max(1_000_000),
   objectSizeMb: z.number().positive().max(5_000),
   seed: z.union([z.string().min(1), z.number().int()]),
-  runsPerContender: positiveInt.max(1_000),
+  // The definition's own bound: one contender's runs must fit in a 256 KiB Step Functions payload.
+  runsPerContender: positiveInt.max(MAX_RUNS_PER_CONTENDER),
   /** Parallel runs of one contender (0 = all runs at once); contenders always run side by side. */
   maxConcurrency: z.number().int().min(0).max(1_000).default(0),
   // A Lambda invocation cannot outlive 900 s, so neither can the budget of one run.

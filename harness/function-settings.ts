@@ -10,8 +10,9 @@ export interface HarnessFunctionSettings {
 }
 
 export const HARNESS_FUNCTION_SETTINGS: Readonly<Record<HarnessFunctionName, HarnessFunctionSettings>> = {
-  // The filler generates and hashes every byte of the dataset: CPU-bound, so it gets more than one
-  // vCPU (2048 / 1769 = 1.16 vCPU) and Lambda's longest timeout.
+  // The filler generates and hashes every byte of the dataset: CPU-bound on one thread, so it gets
+  // a full vCPU (2048 / 1769 = 1.16) and Lambda's longest timeout; the capacity arithmetic for
+  // 3,000 x 5 MiB in one invocation is in functions/fill-bucket/index.ts.
   "fill-bucket": { memoryMb: 2048, timeoutS: 900, ephemeralStorageMb: 512, description: "fills the benchmark bucket" },
   // The validator hashes, CRCs and (for DEFLATE) inflates every archived byte in one pass.
   validate: { memoryMb: 1769, timeoutS: 900, ephemeralStorageMb: 512, description: "validates one contender archive" },

@@ -98,7 +98,8 @@ describe("IAM policies, statement by statement", () => {
         Resource: [fnArn(`${P}-validate`), fnArn(`${P}-score`), ...contenders],
       },
       { Sid: "ReadContenderConfiguration", Effect: "Allow", Action: ["lambda:GetFunctionConfiguration"], Resource: contenders },
-      { Sid: "DeleteArchives", Effect: "Allow", Action: ["s3:DeleteObject"], Resource: [`${bucketArn}/archives/*`] },
+      { Sid: "CleanUpArchives", Effect: "Allow", Action: ["s3:DeleteObject", "s3:AbortMultipartUpload"], Resource: [`${bucketArn}/archives/*`] },
+      { Sid: "FindLeftoverUploads", Effect: "Allow", Action: ["s3:ListBucketMultipartUploads"], Resource: [bucketArn] },
       {
         Sid: "DeliverLogs",
         Effect: "Allow",

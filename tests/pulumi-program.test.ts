@@ -204,9 +204,10 @@ describe("state machine", () => {
     const definition = JSON.parse(sm.inputs.definition);
     expect(definition).toEqual(expected);
     // Independently of buildDefinition: the only literal function ARNs are the validator's and
-    // the scorer's (contenders come from the execution input), the only bucket is ours.
+    // the scorer's (ScoreContender per contender, then Rank; contenders come from the execution
+    // input), the only bucket is ours.
     const literal = (key: string) => collect(definition, key).sort();
-    expect(literal("FunctionName")).toEqual([fnArn(`${P}-score`), fnArn(`${P}-validate`)]);
+    expect(literal("FunctionName")).toEqual([fnArn(`${P}-score`), fnArn(`${P}-score`), fnArn(`${P}-validate`)]);
     expect(new Set(literal("Bucket"))).toEqual(new Set([bucketName]));
     expect(sm.inputs).toMatchObject({ name: P, type: "STANDARD", roleArn: byName(all, "aws:iam/role:Role", "benchmark").state.arn });
     const logGroup = byName(all, "aws:cloudwatch/logGroup:LogGroup", "benchmark");
