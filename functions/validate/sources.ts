@@ -1,0 +1,128 @@
+// Where archive bytes come from: an S3 object (the Lambda) or a local file (the CLI). Small
+// bounded range reads serve the tail and the central directory; `openBody` serves the one
+// sequential pass over the entries.
+import { open } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { invalid } from "./errors";
+
+/** The archive from offset 0, requested as soon as it is opened (overlapping the tail read);
+ *  consumed once the caller knows where the entries end. */
+export interface BodyStream {
+  /** Bytes [0, end); the rest of the object is never read. */
+  take(end: number): AsyncIterable<Buffer>;
+  /** Releases the request if `take` was never (fully) consumed. */
+  cancel(): void;
+}
+
+export interface ArchiveSource {
+  /** For messages, e.g. `s3://bucket/key`. */
+  readonly describe: string;
+  readonly size: number;
+  /** Bytes [start, end): callers keep these small (tail, central directory). */
+  read(start: number, end: number): Promise<Buffer>;
+  openBody(): BodyStream;
+}
+
+type Body = AsyncIterable<Buffer> & { destroy?: () => void; transformToByteArray(): Promise<Uint8Array> };
+
+function isNotFound(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === "NoSuchKey" || e?.name === "NotFound" || e?.$metadata?.httpStatusCode === 404;
+}
+
+/** Yields the chunks of `body` up to `end` bytes, then stops (which destroys the stream). */
+async function* cut(body: AsyncIterable<Buffer>, end: number): AsyncGenerator<Buffer> {
+  let left = end;
+  if (left <= 0) return;
+  for await (const chunk of body) {
+    if (chunk.length >= left) {
+      yield chunk.subarray(0, left);
+      return;
+    }
+    left -= chunk.length;
+    yield chunk;
+  }
+}
+
+/** Opens an S3 object; a missing archive is the contender's fault (it did not upload it). */
+export async function s3Source(client: S3Client, bucket: string, key: string): Promise<ArchiveSource> {
+  const describe = `s3://${bucket}/${key}`;
+  let head;
+  try {
+    head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+  } catch (error) {
+    if (isNotFound(error)) invalid(`archive ${describe} does not exist (NoSuchKey): nothing was uploaded under that key`);
+    throw error;
+  }
+  const size = head.ContentLength ?? 0;
+  // IfMatch pins every read to the version we sized: a concurrent overwrite fails loudly
+  // instead of mixing two archives.
+  const etag = head.ETag;
+  const get = async (start: number, end: number | undefined): Promise<Body> => {
+    const range = end === undefined ? undefined : `bytes=${start}-${end - 1}`;
+    const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: range, IfMatch: etag }));
+    const length = response.ContentLength ?? -1;
+    const wanted = (end ?? size) - start;
+    if (length !== wanted) throw new Error(`${describe}: asked for ${wanted} bytes from offset ${start}, got ${length}`);
+    return response.Body as Body;
+  };
+  return {
+    describe,
+    size,
+    async read(start, end) {
+      if (end <= start) return Buffer.alloc(0);
+      const bytes = await (await get(start, end)).transformToByteArray();
+      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    },
+    openBody() {
+      // A plain GET of the whole object, like the raw baseline (moto copies the whole object
+      // once more for any Range), cut where the entries end: the central directory and end
+      // records after that were already read with the tail. Started now so its latency
+      // overlaps the tail read; TCP backpressure holds the bytes until `take` reads them.
+      const body = size > 0 ? get(0, undefined) : undefined;
+      body?.catch(() => undefined);
+      return {
+        async *take(end) {
+          if (body && end > 0) yield* cut(await body, end);
+        },
+        cancel() {
+          body?.then((b) => b.destroy?.(), () => undefined);
+        },
+      };
+    },
+  };
+}
+
+export async function fileSource(path: string): Promise<ArchiveSource> {
+  const handle = await open(path, "r");
+  let size: number;
+  try {
+    size = (await handle.stat()).size;
+  } finally {
+    await handle.close();
+  }
+  return {
+    describe: path,
+    size,
+    async read(start, end) {
+      const out = Buffer.alloc(Math.max(0, end - start));
+      const h = await open(path, "r");
+      try {
+        const { bytesRead } = await h.read(out, 0, out.length, start);
+        if (bytesRead !== out.length) throw new Error(`${path}: short read at offset ${start}`);
+      } finally {
+        await h.close();
+      }
+      return out;
+    },
+    openBody() {
+      return {
+        async *take(end) {
+          if (end > 0) yield* createReadStream(path, { start: 0, end: end - 1, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>;
+        },
+        cancel() {},
+      };
+    },
+  };
+}
