@@ -1,5 +1,7 @@
 // zip-stream 7 ships no types. Only what this contender uses, plus the compress-commons internals
 // that `native-crc-zip.ts` overrides (pinned: zip-stream 7.0.5 on compress-commons 7.0.x).
+// Ambient declarations merge project-wide (tests/support/zip-stream.d.ts declares the same
+// module): this one must stay a superset of what other code uses (e.g. async iteration).
 declare module "zip-stream" {
   import type { Readable } from "node:stream";
 
@@ -20,7 +22,7 @@ declare module "zip-stream" {
   }
 
   /** A readable-stream v4 Transform: not a node `Readable`, but pipe()-compatible with one. */
-  export default class ZipStream {
+  export default class ZipStream implements AsyncIterable<Buffer> {
     constructor(options?: { forceZip64?: boolean; store?: boolean; comment?: string });
     entry(
       source: Buffer | Readable,
@@ -43,6 +45,7 @@ declare module "zip-stream" {
     /** Bytes written so far: the archive offset of the next byte. */
     getBytesWritten(): number;
     isZip64(): boolean;
+    [Symbol.asyncIterator](): AsyncIterator<Buffer>;
 
     protected _appendBuffer(entry: ZipArchiveEntry, source: Buffer, callback: (error: Error | null, entry?: ZipArchiveEntry) => void): void;
     protected _writeLocalFileHeader(entry: ZipArchiveEntry): void;
