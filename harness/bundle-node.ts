@@ -3,6 +3,7 @@
 // date, a bundled one is the same everywhere and makes the bundle (and its hash) deterministic.
 import { build } from "esbuild";
 import path from "node:path";
+import { repoRoot } from "./repo-root";
 
 // ESM output has no `require`; CommonJS dependencies that `require("node:...")` built-ins need one.
 // The import is aliased so it cannot clash with a name in the bundled code.
@@ -41,6 +42,9 @@ export async function bundleNode(opts: BundleOptions): Promise<void> {
     // Prefer the ESM builds of dual packages (the AWS SDK ships both).
     mainFields: ["module", "main"],
     conditions: ["module"],
+    // Contenders may live outside the repo (`bench local --contenders-dir`): they still bundle
+    // the project's own dependencies.
+    nodePaths: [path.join(repoRoot(), "node_modules")],
     logLevel: "silent",
     write: true,
   });

@@ -146,6 +146,10 @@ export const ContenderOutcome = z.object({
 });
 export type ContenderOutcome = z.infer<typeof ContenderOutcome>;
 
+/**
+ * The scorer's older, action-less event: every contender at once. The state machine no longer
+ * sends it (see ScoreContenderEvent / RankEvent below); the scorer still accepts it.
+ */
 export const ScoreInput = z.strictObject({
   region: nonEmpty,
   max_run_time_ms: z.number().positive(),
@@ -194,3 +198,55 @@ export const ResultDocument = z.strictObject({
   failure: z.array(FailureRow),
 });
 export type ResultDocument = z.infer<typeof ResultDocument>;
+
+// ---------------------------------------------------------------------------------------------
+// The scorer's two actions, so that no state carries every contender's runs at once (Step
+// Functions fails an execution whose state input or output exceeds 256 KiB): each contender is
+// scored inside its own Map iteration ("score-contender", which sees that contender's runs
+// only), and one last "rank" orders the small per-contender scores. An event without `action`
+// is the older whole-ScoreInput event (score every contender, then rank), kept for callers that
+// still send it.
+
+/** A success row before ranking: the rank is only known once every contender is scored. */
+export const UnrankedSuccessRow = SuccessRow.omit({ rank: true });
+export type UnrankedSuccessRow = z.infer<typeof UnrankedSuccessRow>;
+
+/**
+ * What scoring one contender yields: its row, or why it failed. Also what the state machine
+ * itself produces when the scorer crashed on a contender:
+ * `{ failure: { contender, reason: "crash: scorer failed for <name>: <Error>" } }`.
+ */
+export const ContenderScore = z.union([
+  z.strictObject({ success: UnrankedSuccessRow }),
+  z.strictObject({ failure: FailureRow }),
+]);
+export type ContenderScore = z.infer<typeof ContenderScore>;
+
+export const ScoreContenderEvent = z.strictObject({
+  action: z.literal("score-contender"),
+  region: nonEmpty,
+  max_run_time_ms: z.number().positive(),
+  runs_per_contender: z.number().int().positive(),
+  contender: ContenderOutcome,
+});
+export type ScoreContenderEvent = z.infer<typeof ScoreContenderEvent>;
+
+const contenderOf = (score: ContenderScore) => ("success" in score ? score.success.contender : score.failure.contender);
+
+export const RankEvent = z.strictObject({
+  action: z.literal("rank"),
+  scores: z.array(ContenderScore).superRefine((scores, ctx) => {
+    // Two scores for one contender would put it in the table twice: a harness bug, not a result.
+    const seen = new Set<string>();
+    scores.forEach((score, i) => {
+      const name = contenderOf(score);
+      if (seen.has(name)) ctx.addIssue({ code: "custom", path: [i], message: `contender "${name}" is scored twice` });
+      seen.add(name);
+    });
+  }),
+});
+export type RankEvent = z.infer<typeof RankEvent>;
+
+/** The scorer Lambda's event when it names an action (see functions/score/index.ts). */
+export const ScorerEvent = z.discriminatedUnion("action", [ScoreContenderEvent, RankEvent]);
+export type ScorerEvent = z.infer<typeof ScorerEvent>;

@@ -41,7 +41,7 @@ export const TASK_STATES = {
    */
   getFunctionConfiguration: "GetFunctionConfiguration",
   /**
-   * Resource arn:aws:states:::lambda:invoke (a contender).
+   * Resource arn:aws:states:::lambda:invoke (a contender), once per run.
    * Receives `{ FunctionName, LogType: "Tail", Payload: ContenderEvent }`. Returns
    * `{ ExecutedVersion: "$LATEST", StatusCode: 200, Payload: <function result, parsed JSON>,
    * LogResult: <base64 of the last 4 KB of the log, ending with the REPORT line>,
@@ -51,24 +51,48 @@ export const TASK_STATES = {
    */
   invokeContender: "InvokeContender",
   /**
-   * Resource arn:aws:states:::lambda:invoke (the validator).
+   * Resource arn:aws:states:::aws-sdk:s3:listMultipartUploads, once per run, after its invoke.
+   * Receives `{ Bucket, Prefix: <the run's archive key>, MaxUploads: 100 }`. Returns the
+   * ListMultipartUploads response, PascalCase: `{ Bucket, Prefix, MaxUploads, IsTruncated,
+   * Uploads?: [{ Key, UploadId, Initiated, StorageClass, Owner, Initiator, ... }], ... }`, with
+   * `Uploads` OMITTED when there are none (as S3 and the SDK do; `[]` works too). Best effort:
+   * any error is caught and ignored.
+   */
+  listMultipartUploads: "ListMultipartUploads",
+  /**
+   * Resource arn:aws:states:::aws-sdk:s3:abortMultipartUpload, once per listed upload.
+   * Receives `{ Bucket, Key, UploadId }`. Returns the AbortMultipartUpload response (`{}` is
+   * fine). Best effort: any error (e.g. "S3.NoSuchUploadException") is caught and ignored.
+   */
+  abortMultipartUpload: "AbortMultipartUpload",
+  /**
+   * Resource arn:aws:states:::lambda:invoke (the validator), for run 0 when every run succeeded.
    * Receives `{ FunctionName, Payload: ValidateInput }`. Returns `{ StatusCode: 200, Payload:
    * ValidateResult, ... }`; an invalid archive is the function error `InvalidArchive`.
    */
   validateArchive: "ValidateArchive",
   /**
-   * Resource arn:aws:states:::aws-sdk:s3:deleteObject.
+   * Resource arn:aws:states:::aws-sdk:s3:deleteObject, once per run.
    * Receives `{ Bucket, Key }`. Returns the DeleteObject response (`{}` is fine). Best effort:
    * any error is caught and ignored.
    */
   deleteArchive: "DeleteArchive",
   /**
-   * Resource arn:aws:states:::lambda:invoke (the scorer).
-   * Receives `{ FunctionName, Payload: ScoreInput }`. Returns `{ StatusCode: 200, Payload:
-   * ResultDocument, ... }`; the execution output is that Payload. Not caught: a scorer failure
-   * fails the execution (the harness broke, not a contender).
+   * Resource arn:aws:states:::lambda:invoke (the scorer), once per contender, inside its Map
+   * iteration. Receives `{ FunctionName, Payload: ScoreContenderEvent }` (action
+   * "score-contender", one ContenderOutcome). Returns `{ StatusCode: 200, Payload:
+   * ContenderScore, ... }`; that Payload is the iteration's whole output. Errors: the function
+   * errors `InvalidPayloadError` / `UnknownRegionError` fail the execution (harness bug); any
+   * other error becomes that contender's failure row "crash: scorer failed for <name>: <Error>".
    */
-  score: "Score",
+  scoreContender: "ScoreContender",
+  /**
+   * Resource arn:aws:states:::lambda:invoke (the scorer), once, last.
+   * Receives `{ FunctionName, Payload: RankEvent }` (action "rank", every ContenderScore in
+   * contender order). Returns `{ StatusCode: 200, Payload: ResultDocument, ... }`; the execution
+   * output is that Payload. Not caught: a failure here fails the execution.
+   */
+  rank: "Rank",
 } as const;
 export type TaskStateName = (typeof TASK_STATES)[keyof typeof TASK_STATES];
 
@@ -92,4 +116,19 @@ export interface GetFunctionConfigurationTaskInput {
 export interface DeleteObjectTaskInput {
   Bucket: string;
   Key: string;
+}
+export interface ListMultipartUploadsTaskInput {
+  Bucket: string;
+  Prefix: string;
+  MaxUploads: number;
+}
+/** The part of the ListMultipartUploads response the definition reads. */
+export interface ListMultipartUploadsTaskResult {
+  Uploads?: { Key: string; UploadId: string; [other: string]: unknown }[];
+  [other: string]: unknown;
+}
+export interface AbortMultipartUploadTaskInput {
+  Bucket: string;
+  Key: string;
+  UploadId: string;
 }

@@ -21,7 +21,8 @@
 // objects already present (same key = same bytes), and the result's durationMs shows the real rate.
 // Memory: 16 in flight x 8 MiB (largest object at a 5 MiB mean) = 128 MiB of object buffers;
 // peak RSS of the whole perf process was 284 MiB, far inside 2048 MB. The memory size is chosen
-// for CPU (a full vCPU for the main thread), not for buffers.
+// for CPU (a full vCPU for the main thread), not for buffers: 2048 MB and 900 s, set for both
+// engines in harness/function-settings.ts.
 import { S3Client } from "@aws-sdk/client-s3";
 import type { FillInput, FillResult } from "../../harness/contracts";
 import { fillBucket } from "./fill";
@@ -33,11 +34,6 @@ export { fillBucket, type FillOptions, type FillSummary } from "./fill";
 export { planObjects, objectContent, sha256Hex, MIB, type ObjectPlan, type PlanParams } from "./plan";
 export { emptyPrefix, listPrefix, deleteKeys } from "./prefix";
 export { decide } from "./lifecycle";
-
-/** Memory to configure the filler Lambda with (MB): sized for CPU, not for buffers (see CAPACITY). */
-export const FILL_MEMORY_MB = 2048;
-/** Lambda's maximum: the 15 GB fill is estimated at under half of it (see CAPACITY). */
-export const FILL_TIMEOUT_S = 900;
 
 export async function handler(event: FillInput): Promise<FillResult> {
   const started = Date.now();

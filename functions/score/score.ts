@@ -1,31 +1,55 @@
-// Scores every contender: one failure reason, or one priced success row; then ranks successes.
+// Scores contenders: one failure reason, or one priced success row each; then ranks successes.
 // Checks run in the order a human would want the first problem reported: configuration, the
 // runs themselves, their REPORT lines, the archive's validation, the time budget.
-import type { ContenderOutcome, FailureRow, ResultDocument, ScoreInput, SuccessRow } from "../../harness/contracts";
+import type {
+  ContenderOutcome,
+  ContenderScore,
+  FailureRow,
+  ResultDocument,
+  ScoreContenderEvent,
+  ScoreInput,
+  SuccessRow,
+  UnrankedSuccessRow,
+} from "../../harness/contracts";
 import { classifyRunError, quote, quoteRunError, validationFailureReason, describeTaskError, type FailureKind } from "./failures";
 import { roundMs, roundStats, stats } from "./numbers";
 import { priceRun } from "./price";
 import { lambdaRatesFor, type LambdaRates } from "./pricing";
 import { ReportLineError, decodeLogResult, parseReportLine, type ReportMetrics } from "./report-line";
 
-type Verdict = { ok: true; row: Omit<SuccessRow, "rank"> } | { ok: false; reason: string };
+type Verdict = { ok: true; row: UnrankedSuccessRow } | { ok: false; reason: string };
 
-export function scoreAll(input: ScoreInput): ResultDocument {
-  // Fails the whole scoring for an unknown region before looking at any contender: a price from
-  // the wrong table would be worse than no result (see pricing.ts).
-  const rates = lambdaRatesFor(input.region);
-  const rows: Omit<SuccessRow, "rank">[] = [];
+/** The "score-contender" action: one contender, inside its own state-machine Map iteration. */
+export function scoreOneContender(event: ScoreContenderEvent): ContenderScore {
+  // An unknown region fails the scoring instead of yielding a failure row: a price from the
+  // wrong table would be worse than no result (see pricing.ts), and it is the harness's fault.
+  return toScore(event.contender, scoreContender(event.contender, event, lambdaRatesFor(event.region)));
+}
+
+/** The "rank" action: successes ranked, failures in the order the contenders were listed. */
+export function rankScores(scores: readonly ContenderScore[]): ResultDocument {
+  const rows: UnrankedSuccessRow[] = [];
   const failure: FailureRow[] = [];
-  for (const contender of input.contenders) {
-    const verdict = scoreContender(contender, input, rates);
-    if (verdict.ok) rows.push(verdict.row);
-    else failure.push({ contender: contender.contender, reason: verdict.reason });
+  for (const score of scores) {
+    if ("success" in score) rows.push(score.success);
+    else failure.push(score.failure);
   }
   return { success: rank(rows), failure };
 }
 
+/** The older whole-ScoreInput event: every contender at once, then the ranking. */
+export function scoreAll(input: ScoreInput): ResultDocument {
+  // Refuses an unknown region before looking at any contender (see scoreOneContender).
+  const rates = lambdaRatesFor(input.region);
+  return rankScores(input.contenders.map((c) => toScore(c, scoreContender(c, input, rates))));
+}
+
+function toScore(c: ContenderOutcome, verdict: Verdict): ContenderScore {
+  return verdict.ok ? { success: verdict.row } : { failure: { contender: c.contender, reason: verdict.reason } };
+}
+
 /** Cheapest run first; ties by mean duration, then by name, so the order never depends on input order. */
-export function rank(rows: readonly Omit<SuccessRow, "rank">[]): SuccessRow[] {
+export function rank(rows: readonly UnrankedSuccessRow[]): SuccessRow[] {
   return [...rows]
     .sort(
       (a, b) =>

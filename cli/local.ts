@@ -1,0 +1,174 @@
+// `bench local`: the whole contest on this machine (moto S3, Lambda sandboxes, the deployed
+// state-machine definition run locally), with progress, the ranked table and --out.
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { TASK_STATES } from "../harness/definition";
+import type { TaskObserver } from "../local/task-handlers";
+import { EXIT, parseCommandArgs, positiveInt, positiveNumber } from "./args";
+import { ProgressReporter, reportScores, type ProgressSink } from "./progress";
+import { renderResultTable, useColor } from "./table";
+
+/** Defaults sized to finish in about a minute on a 2-core machine. */
+export const LOCAL_DEFAULTS = {
+  objects: 40,
+  sizeMb: 2,
+  seed: "s3-archive-bench",
+  runs: 2,
+  maxRunTimeS: 120,
+  prefix: "files",
+} as const;
+
+export const usage = `usage: bench local [options]
+
+Runs the benchmark on this machine: starts an embedded S3 (moto) on 127.0.0.1, fills a bucket,
+runs every contender under contenders/*/*/ in Lambda-like sandboxes (memory cap and CPU share of
+its configured memory) through the same state-machine definition AWS runs, validates, scores,
+prints the ranked table on stdout and writes the result document with --out.
+
+options:
+  --objects <n>            objects in the bucket (default ${LOCAL_DEFAULTS.objects})
+  --size-mb <mb>           mean object size in MiB (default ${LOCAL_DEFAULTS.sizeMb})
+  --seed <seed>            dataset seed: the same seed gives the same bytes (default ${LOCAL_DEFAULTS.seed})
+  --runs <n>               runs per contender, in parallel (default ${LOCAL_DEFAULTS.runs})
+  --max-concurrency <n>    parallel runs per contender at most (default: all runs)
+  --max-run-time-s <s>     time budget: mean + stddev of a contender's runs must stay below
+                           (default ${LOCAL_DEFAULTS.maxRunTimeS})
+  --contenders <a,b>       only these (<lang>-<dev_id> for every architecture, or
+                           <lang>-<dev_id>-<arch>); default: all
+  --contenders-dir <dir>   an extra folder of <lang>/<dev_id>/contender.json (repeatable)
+  --prefix <prefix>        key prefix of the source objects (default ${LOCAL_DEFAULTS.prefix})
+  --out <file>             write the result document (JSON) there
+  --verbose                print every function's log lines on stderr
+  -h, --help               this help
+
+exit codes: 0 the run completed (contender failures are results), 1 the harness failed,
+            2 usage error.`;
+
+const ARCHIVE_KEY = /^archives\/([^/]+)\/[^/]+\/run-(\d+)\.zip$/;
+
+function errorText(error: { Error: string; Cause: string }): string {
+  try {
+    const cause = JSON.parse(error.Cause) as { errorMessage?: unknown };
+    if (typeof cause.errorMessage === "string") return `${error.Error}: ${cause.errorMessage}`;
+  } catch {
+    // a plain-text cause
+  }
+  return `${error.Error}: ${error.Cause}`;
+}
+
+/** Turns the engine's Task calls into progress events: who runs, which run ended, validation. */
+export function progressObserver(sink: ProgressSink, runsPerContender?: number): TaskObserver {
+  const started = new Set<string>();
+  let rankingNoted = false;
+  return (call) => {
+    const input = call.input as { Payload?: { archive_key?: unknown } } | null;
+    const key = typeof input?.Payload?.archive_key === "string" ? input.Payload.archive_key : "";
+    const match = ARCHIVE_KEY.exec(key);
+    const contender = match?.[1];
+    const run = Number(match?.[2] ?? 0);
+    if (call.stateName === TASK_STATES.invokeContender && contender) {
+      if (call.phase === "started" && !started.has(contender)) {
+        started.add(contender);
+        sink.onEvent({ kind: "started", contender, runs: runsPerContender });
+      } else if (call.phase === "ended") {
+        sink.onEvent({ kind: "run-finished", contender, run, ok: true });
+      } else if (call.phase === "failed") {
+        sink.onEvent({ kind: "run-finished", contender, run, ok: false, detail: errorText(call.error) });
+      }
+    } else if (call.stateName === TASK_STATES.validateArchive && contender && call.phase !== "started") {
+      sink.onEvent({
+        kind: "validated",
+        contender,
+        ok: call.phase === "ended",
+        detail: call.phase === "failed" ? errorText(call.error) : undefined,
+      });
+    } else if (call.stateName === TASK_STATES.rank && call.phase === "started" && !rankingNoted) {
+      rankingNoted = true;
+      sink.note("ranking");
+    }
+  };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const parsed = parseCommandArgs(
+    argv,
+    {
+      objects: { type: "string" },
+      "size-mb": { type: "string" },
+      seed: { type: "string" },
+      runs: { type: "string" },
+      "max-concurrency": { type: "string" },
+      "max-run-time-s": { type: "string" },
+      contenders: { type: "string" },
+      "contenders-dir": { type: "string", multiple: true },
+      prefix: { type: "string" },
+      out: { type: "string" },
+      verbose: { type: "boolean" },
+    },
+    { min: 0, max: 0 },
+  );
+  if (parsed === "help") {
+    process.stdout.write(`${usage}\n`);
+    return EXIT.ok;
+  }
+  const flags = parsed.values;
+  const runs = positiveInt(flags.runs, "runs") ?? LOCAL_DEFAULTS.runs;
+  const options = {
+    objectCount: positiveInt(flags.objects, "objects") ?? LOCAL_DEFAULTS.objects,
+    objectSizeMb: positiveNumber(flags["size-mb"], "size-mb") ?? LOCAL_DEFAULTS.sizeMb,
+    seed: flags.seed ?? LOCAL_DEFAULTS.seed,
+    runsPerContender: runs,
+    maxConcurrency: positiveInt(flags["max-concurrency"], "max-concurrency") ?? runs,
+    maxRunTimeMs: (positiveNumber(flags["max-run-time-s"], "max-run-time-s") ?? LOCAL_DEFAULTS.maxRunTimeS) * 1000,
+    filesPrefix: flags.prefix ?? LOCAL_DEFAULTS.prefix,
+    contenders: (flags.contenders ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+  };
+
+  // Loaded here so `bench local --help` and usage errors stay instant.
+  const { repoRoot } = await import("../harness/repo-root");
+  const { runLocalBench } = await import("../local/bench");
+  const { join, resolve } = await import("node:path");
+  const extraRoots = (flags["contenders-dir"] ?? []).map((dir) => resolve(dir));
+  const contendersRoots = extraRoots.length ? [join(repoRoot(), "contenders"), ...extraRoots] : undefined;
+
+  const progress = new ProgressReporter();
+  try {
+    const report = await runLocalBench({
+      ...options,
+      contendersRoots,
+      onPhase: (p) => {
+        if (p.phase === "start") progress.note(`embedded S3 at ${p.endpoint}, bucket ${p.bucket}`);
+        if (p.phase === "packaged") {
+          progress.note(`packaged ${p.contenders.length} contender(s) in ${(p.ms / 1000).toFixed(1)} s: ${p.contenders.join(", ")}`);
+          if (p.skipped.length) progress.note(`skipped (container images run on AWS only): ${p.skipped.join(", ")}`);
+        }
+        if (p.phase === "filled") {
+          const mb = p.fill.totalBytes / 1024 / 1024;
+          progress.note(`filled ${p.fill.objectCount} objects (${mb.toFixed(0)} MiB) in ${(p.ms / 1000).toFixed(1)} s`);
+        }
+      },
+      onTask: progressObserver(progress, runs),
+      onLog: flags.verbose ? (fn, line) => process.stderr.write(`${fn}: ${line}\n`) : undefined,
+    });
+    reportScores(progress, report.result);
+    progress.close();
+    const t = report.timingsMs;
+    process.stderr.write(
+      `wall time ${(t.total / 1000).toFixed(1)} s: package ${(t.package / 1000).toFixed(1)} s, fill ${(t.fill / 1000).toFixed(1)} s, ` +
+        `runs + validation + scoring ${(t.workflow / 1000).toFixed(1)} s\n`,
+    );
+    const { archives, multipartUploads } = report.leftovers;
+    if (archives.length || multipartUploads.length) {
+      process.stderr.write(`warning: left in the bucket: ${archives.length} archive(s), ${multipartUploads.length} multipart upload(s)\n`);
+    }
+    process.stdout.write(`${renderResultTable(report.result, { color: useColor(process.stdout) })}\n`);
+    if (flags.out) {
+      await mkdir(dirname(resolve(flags.out)), { recursive: true });
+      await writeFile(flags.out, `${JSON.stringify(report.result, null, 2)}\n`);
+      process.stderr.write(`result document written to ${flags.out}\n`);
+    }
+    return EXIT.ok;
+  } finally {
+    progress.close();
+  }
+}

@@ -1,0 +1,164 @@
+// Every IAM policy of the stack, as pure functions of ARNs, so that the statements can be read in
+// one place and asserted exactly by the tests. Components turn them into JSON inside an apply.
+
+export interface Statement {
+  Sid: string;
+  Effect: "Allow";
+  Action: string[];
+  Resource: string[];
+  Condition?: Record<string, Record<string, string[]>>;
+}
+export interface PolicyDocument {
+  Version: "2012-10-17";
+  Statement: Statement[];
+}
+
+const doc = (...statements: Statement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: statements });
+
+/** Archives and scratch objects belong to contenders; sources belong to the filler. */
+export const ARCHIVES_PREFIX = "archives";
+export const SCRATCH_PREFIX = "scratch";
+
+/** Lets `service` (e.g. `lambda.amazonaws.com`) assume the role, nothing else. */
+export function assumeRolePolicy(service: string): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+  });
+}
+
+/** Writing to a log group needs the stream ARNs under it (`<group arn>:*`); the group exists. */
+function writeLogs(logGroupArns: string[]): Statement {
+  return {
+    Sid: "WriteOwnLogs",
+    Effect: "Allow",
+    Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+    Resource: logGroupArns.map(streamsOf),
+  };
+}
+
+/** Log group ARNs from the API may or may not end with `:*`; streams are always under `:*`. */
+export function streamsOf(logGroupArn: string): string {
+  return logGroupArn.endsWith(":*") ? logGroupArn : `${logGroupArn}:*`;
+}
+
+/** ListBucket limited to keys under `prefix/` (and the bare prefix, which SDKs sometimes send). */
+function listPrefix(sid: string, bucketArn: string, prefixes: string[]): Statement {
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Action: ["s3:ListBucket"],
+    Resource: [bucketArn],
+    Condition: { StringLike: { "s3:prefix": prefixes.flatMap((p) => [p, `${p}/*`]) } },
+  };
+}
+
+const MULTIPART = ["s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"];
+
+/**
+ * The one role every contender shares: read and list the sources, write (single or multipart)
+ * under archives/ and scratch/. No delete anywhere, so a contender cannot damage the dataset or
+ * another contender's archive; nothing outside this bucket; logs only into contender groups.
+ * (Listing is limited to the source prefix, so S3 answers a read of a missing key with 403, not
+ * 404: the price of not letting contenders list each other's archives.)
+ */
+export function contenderPolicy(p: { bucketArn: string; filesPrefix: string; logGroupArns: string[] }): PolicyDocument {
+  return doc(
+    listPrefix("ListSources", p.bucketArn, [p.filesPrefix]),
+    { Sid: "ReadSources", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${p.bucketArn}/${p.filesPrefix}/*`] },
+    {
+      Sid: "WriteArchivesAndScratch",
+      Effect: "Allow",
+      Action: ["s3:PutObject", ...MULTIPART],
+      Resource: [`${p.bucketArn}/${ARCHIVES_PREFIX}/*`, `${p.bucketArn}/${SCRATCH_PREFIX}/*`],
+    },
+    writeLogs(p.logGroupArns),
+  );
+}
+
+/**
+ * The filler owns the dataset. It may write and delete anywhere in the bucket, not only under the
+ * current prefix: when `filesPrefix` changes, the update event empties the OLD prefix, and by then
+ * this policy already names the new one. It is the harness's own code, not a contender's.
+ */
+export function fillerPolicy(p: { bucketArn: string; logGroupArn: string }): PolicyDocument {
+  return doc(
+    { Sid: "ListBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [p.bucketArn] },
+    {
+      Sid: "WriteAndDeleteObjects",
+      Effect: "Allow",
+      Action: ["s3:PutObject", "s3:DeleteObject", ...MULTIPART],
+      Resource: [`${p.bucketArn}/*`],
+    },
+    writeLogs([p.logGroupArn]),
+  );
+}
+
+/**
+ * The validator compares an archive with the real listing of the sources and reads archives only.
+ * Its ListBucket has no prefix condition on purpose: without ListBucket covering the request, S3
+ * answers HeadObject on a missing archive with 403 instead of 404, and the validator could not
+ * tell "nothing was uploaded" from a permissions problem.
+ */
+export function validatorPolicy(p: { bucketArn: string; logGroupArn: string }): PolicyDocument {
+  return doc(
+    { Sid: "ListBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [p.bucketArn] },
+    { Sid: "ReadArchives", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${p.bucketArn}/${ARCHIVES_PREFIX}/*`] },
+    writeLogs([p.logGroupArn]),
+  );
+}
+
+/** The scorer is a pure function of its input: logs only. */
+export function scorerPolicy(p: { logGroupArn: string }): PolicyDocument {
+  return doc(writeLogs([p.logGroupArn]));
+}
+
+/**
+ * The state machine invokes this stack's functions (and no other), reads the contenders'
+ * configuration for pricing, deletes archives once validated, aborts the multipart uploads that a
+ * killed run (timeout, OOM) could not abort itself, and delivers its own logs. The log
+ * delivery actions do not support resource-level permissions, hence `*` for them only.
+ */
+export function stateMachinePolicy(p: {
+  bucketArn: string;
+  harnessFunctionArns: string[];
+  contenderFunctionArns: string[];
+}): PolicyDocument {
+  return doc(
+    {
+      Sid: "InvokeStackFunctions",
+      Effect: "Allow",
+      Action: ["lambda:InvokeFunction"],
+      Resource: [...p.harnessFunctionArns, ...p.contenderFunctionArns],
+    },
+    {
+      Sid: "ReadContenderConfiguration",
+      Effect: "Allow",
+      Action: ["lambda:GetFunctionConfiguration"],
+      Resource: [...p.contenderFunctionArns],
+    },
+    {
+      Sid: "CleanUpArchives",
+      Effect: "Allow",
+      Action: ["s3:DeleteObject", "s3:AbortMultipartUpload"],
+      Resource: [`${p.bucketArn}/${ARCHIVES_PREFIX}/*`],
+    },
+    // Listing uploads is a bucket-level action; it reveals keys and upload ids, never data.
+    { Sid: "FindLeftoverUploads", Effect: "Allow", Action: ["s3:ListBucketMultipartUploads"], Resource: [p.bucketArn] },
+    {
+      Sid: "DeliverLogs",
+      Effect: "Allow",
+      Action: [
+        "logs:CreateLogDelivery",
+        "logs:GetLogDelivery",
+        "logs:UpdateLogDelivery",
+        "logs:DeleteLogDelivery",
+        "logs:ListLogDeliveries",
+        "logs:PutResourcePolicy",
+        "logs:DescribeResourcePolicies",
+        "logs:DescribeLogGroups",
+      ],
+      Resource: ["*"],
+    },
+  );
+}

@@ -1,0 +1,231 @@
+// `bench local` end to end: embedded S3, the filler in a sandbox, every contender packaged and
+// registered, the shared state-machine definition run locally, then a check that nothing was left.
+import { randomBytes } from "node:crypto";
+import {
+  CreateBucketCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import { buildDefinition, ExecutionInput } from "../harness/definition";
+import { HARNESS_FUNCTION_SETTINGS } from "../harness/function-settings";
+import { contenderFunctionName, contenderKey, discoverContenders, type ContenderSpec } from "../harness/manifest";
+import { HARNESS_FUNCTIONS, packageContender, packageHarnessFunction, type HarnessFunctionName } from "../harness/packaging";
+import { FillResult, parsePayload, ResultDocument, type Architecture } from "../harness/contracts";
+import { runStateMachine, type ExecutionEvent } from "./engine";
+import type { TaskObserver } from "./task-handlers";
+import { LambdaSandboxes, type SandboxRuntime } from "./lambda";
+import { LOCAL_REGION, startEmbeddedS3 } from "./s3";
+
+export const LOCAL_PROJECT = "s3-archive-bench";
+export const LOCAL_STACK = "local";
+
+/**
+ * Env of every local sandbox besides the S3 endpoint: the SDK's "Node < 22" notice is moot for a
+ * pinned SDK, and locally it would eat 400 bytes of the 4 KB log tail that carries the REPORT line
+ * (Lambda itself runs nodejs22.x, where it is never printed).
+ */
+const LOCAL_SANDBOX_ENV = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" } as const;
+
+export interface LocalBenchOptions {
+  objectCount: number;
+  objectSizeMb: number;
+  seed: string | number;
+  runsPerContender: number;
+  maxRunTimeMs: number;
+  maxConcurrency: number;
+  filesPrefix: string;
+  /** Contender ids (`<lang>-<dev_id>`) or keys (`<lang>-<dev_id>-<arch>`); empty = all. */
+  contenders: string[];
+  /** Folders holding `<lang>/<dev_id>/contender.json`; default: the repo's `contenders/`. */
+  contendersRoots?: string[];
+  onPhase?: (phase: BenchPhase) => void;
+  onEvent?: (event: ExecutionEvent) => void;
+  onTask?: TaskObserver;
+  onLog?: (functionName: string, line: string) => void;
+}
+
+export type BenchPhase =
+  | { phase: "start"; endpoint: string; bucket: string }
+  | { phase: "packaged"; contenders: string[]; skipped: string[]; ms: number }
+  | { phase: "filled"; fill: FillResult; ms: number }
+  | { phase: "workflow-done"; ms: number };
+
+export interface LocalBenchReport {
+  result: ResultDocument;
+  executionName: string;
+  timingsMs: { package: number; fill: number; workflow: number; total: number };
+  /** Whatever the run left behind in the bucket: must be empty. */
+  leftovers: { archives: string[]; multipartUploads: string[] };
+}
+
+interface Target {
+  key: string;
+  spec: ContenderSpec;
+  arch: Architecture;
+}
+
+/** Contenders of every root; the same id in two roots is an error (results are keyed by it). */
+export function discoverAll(roots: string[] | undefined): ContenderSpec[] {
+  const specs = roots ? roots.flatMap((root) => discoverContenders(root)) : discoverContenders();
+  const seen = new Map<string, string>();
+  for (const spec of specs) {
+    const other = seen.get(spec.id);
+    if (other) throw new Error(`contender '${spec.id}' is defined twice: ${other} and ${spec.manifestPath}`);
+    seen.set(spec.id, spec.manifestPath);
+  }
+  return specs;
+}
+
+/** Chooses (contender, architecture) pairs; an unknown filter entry is an error naming it. */
+export function selectTargets(specs: ContenderSpec[], filter: string[]): Target[] {
+  const all = specs.flatMap((spec) => spec.manifest.architectures.map((arch) => ({ key: contenderKey(spec, arch), spec, arch })));
+  if (filter.length === 0) return all;
+  const unknown = filter.filter((f) => !all.some((t) => t.key === f || t.spec.id === f));
+  if (unknown.length) {
+    const known = [...new Set(all.flatMap((t) => [t.spec.id, t.key]))].sort().join(", ");
+    throw new Error(`unknown contender(s): ${unknown.join(", ")} (known: ${known || "none"})`);
+  }
+  return all.filter((t) => filter.includes(t.key) || filter.includes(t.spec.id));
+}
+
+export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBenchReport> {
+  const started = Date.now();
+  const selected = selectTargets(discoverAll(options.contendersRoots), options.contenders);
+  // Container-image contenders need a Docker engine to run: AWS only.
+  const skipped = selected.filter((t) => t.spec.manifest.runtime === "image").map((t) => t.key);
+  const targets = selected.filter((t) => t.spec.manifest.runtime !== "image");
+  if (targets.length === 0) {
+    throw new Error(`no contender to run locally${skipped.length ? ` (container-image contenders run on AWS only: ${skipped.join(", ")})` : ""}`);
+  }
+  // A fresh server, bucket and execution name per run: two runs at once share nothing.
+  const executionName = `local-${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}`;
+  const s3 = await startEmbeddedS3();
+  const sandboxes = new LambdaSandboxes({ onLog: options.onLog });
+  const client = new S3Client(s3.clientConfig);
+  try {
+    const bucket = `bench-${randomBytes(6).toString("hex")}`;
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+    options.onPhase?.({ phase: "start", endpoint: s3.endpoint, bucket });
+
+    const packageStart = Date.now();
+    const arnOf = (name: string) => `arn:aws:lambda:${LOCAL_REGION}:000000000000:function:${name}`;
+    const harnessArn = {} as Record<HarnessFunctionName, string>;
+    for (const name of HARNESS_FUNCTIONS) {
+      const code = await packageHarnessFunction(name);
+      const settings = HARNESS_FUNCTION_SETTINGS[name];
+      const fnName = `${LOCAL_PROJECT}-${LOCAL_STACK}-${name}`;
+      sandboxes.register({
+        name: fnName,
+        arn: arnOf(fnName),
+        runtime: code.runtime as SandboxRuntime, // register() validates it
+        handler: code.handler,
+        codeDir: code.dir,
+        memoryMb: settings.memoryMb,
+        timeoutS: settings.timeoutS,
+        ephemeralStorageMb: settings.ephemeralStorageMb,
+        architecture: "x86_64",
+        environment: { ...s3.lambdaEnv, ...LOCAL_SANDBOX_ENV },
+      });
+      harnessArn[name] = arnOf(fnName);
+    }
+    const contenders = [];
+    for (const target of targets) {
+      const code = await packageContender(target.spec, target.arch);
+      const fnName = contenderFunctionName(LOCAL_PROJECT, LOCAL_STACK, target.spec, target.arch);
+      const m = target.spec.manifest;
+      sandboxes.register({
+        name: fnName,
+        arn: arnOf(fnName),
+        runtime: code.runtime as SandboxRuntime, // register() validates it
+        handler: code.handler,
+        codeDir: code.dir,
+        memoryMb: m.memoryMb,
+        timeoutS: m.timeoutS,
+        ephemeralStorageMb: m.ephemeralStorageMb,
+        architecture: target.arch,
+        environment: { ...s3.lambdaEnv, ...LOCAL_SANDBOX_ENV },
+      });
+      contenders.push({ name: target.key, function_arn: arnOf(fnName) });
+    }
+    const packageMs = Date.now() - packageStart;
+    options.onPhase?.({ phase: "packaged", contenders: contenders.map((c) => c.name), skipped, ms: packageMs });
+
+    const fillStart = Date.now();
+    const fill = await invokeOrThrow(sandboxes, harnessArn["fill-bucket"], {
+      bucket,
+      prefix: options.filesPrefix,
+      objectCount: options.objectCount,
+      objectSizeMb: options.objectSizeMb,
+      seed: options.seed,
+    });
+    const fillResult = parsePayload(FillResult, fill, "fill-bucket result");
+    const fillMs = Date.now() - fillStart;
+    options.onPhase?.({ phase: "filled", fill: fillResult, ms: fillMs });
+
+    const workflowStart = Date.now();
+    const definition = buildDefinition({
+      validatorArn: harnessArn.validate,
+      scorerArn: harnessArn.score,
+      bucket,
+      filesPrefix: options.filesPrefix,
+      runsPerContender: options.runsPerContender,
+      maxConcurrency: options.maxConcurrency,
+      maxRunTimeMs: options.maxRunTimeMs,
+      expectedObjectCount: options.objectCount,
+      region: LOCAL_REGION,
+    });
+    const input = parsePayload(ExecutionInput, { contenders }, "execution input");
+    const output = await runStateMachine({
+      definition,
+      input,
+      executionName,
+      stateMachineName: `${LOCAL_PROJECT}-${LOCAL_STACK}`,
+      region: LOCAL_REGION,
+      lambda: sandboxes,
+      s3: client,
+      onEvent: options.onEvent,
+      onTask: options.onTask,
+    });
+    const result = parsePayload(ResultDocument, output, "execution output");
+    const workflowMs = Date.now() - workflowStart;
+    options.onPhase?.({ phase: "workflow-done", ms: workflowMs });
+
+    const leftovers = await findLeftovers(client, bucket);
+    return {
+      result,
+      executionName,
+      timingsMs: { package: packageMs, fill: fillMs, workflow: workflowMs, total: Date.now() - started },
+      leftovers,
+    };
+  } finally {
+    client.destroy();
+    await sandboxes.close();
+    await s3.stop();
+  }
+}
+
+/** Invokes a harness function and returns its parsed result; a function error becomes an Error. */
+async function invokeOrThrow(sandboxes: LambdaSandboxes, arn: string, payload: unknown): Promise<unknown> {
+  const response = await sandboxes.invoke(arn, payload, { logType: "Tail" });
+  if (response.FunctionError) {
+    let message = response.Payload;
+    try {
+      const parsed = JSON.parse(response.Payload) as { errorType?: string; errorMessage?: string };
+      message = `${parsed.errorType ?? "Error"}: ${parsed.errorMessage ?? response.Payload}`;
+    } catch {
+      // keep the raw payload
+    }
+    throw new Error(`${arn.split(":").pop()} failed: ${message}`);
+  }
+  return JSON.parse(response.Payload) as unknown;
+}
+
+async function findLeftovers(client: S3Client, bucket: string): Promise<LocalBenchReport["leftovers"]> {
+  const archives = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "archives/" }));
+  const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
+  return {
+    archives: (archives.Contents ?? []).map((o) => o.Key!),
+    multipartUploads: (uploads.Uploads ?? []).map((u) => u.Key!),
+  };
+}

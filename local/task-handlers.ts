@@ -1,0 +1,179 @@
+// Maps every Task state of a definition to a local handler chosen by its `Resource`, and shapes
+// each result (and each error) the way the Step Functions integration does on AWS, so one ASL
+// definition behaves the same in both engines.
+import * as S3 from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
+
+/** What the engine needs from the Lambda sandboxes (`local/lambda`), mirroring the Lambda API. */
+export interface LambdaService {
+  getFunctionConfiguration(nameOrArn: string): Promise<object>;
+  invoke(
+    nameOrArn: string,
+    payload: unknown,
+    options?: { logType?: "Tail" | "None" },
+  ): Promise<{ StatusCode: number; ExecutedVersion: string; Payload: string; FunctionError?: string; LogResult?: string }>;
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type TaskHandler = (input: Json) => Promise<Json>;
+
+interface AslState {
+  Type: string;
+  Resource?: string;
+  ItemProcessor?: AslMachine;
+  Iterator?: AslMachine;
+  Branches?: AslMachine[];
+}
+interface AslMachine {
+  States: Record<string, AslState>;
+}
+
+/** A Task failure as Step Functions reports it: `name` becomes `Error`, `message` becomes `Cause`. */
+export class TaskFailure extends Error {
+  constructor(error: string, cause: string) {
+    super(cause);
+    this.name = error;
+  }
+}
+
+/** Every Task state in the machine and its nested Map/Parallel machines, by state name. */
+export function taskStates(machine: AslMachine): Map<string, string> {
+  const found = new Map<string, string>();
+  const visit = (m: AslMachine) => {
+    for (const [name, state] of Object.entries(m.States)) {
+      if (state.Type === "Task" && state.Resource) found.set(name, state.Resource);
+      const nested = state.ItemProcessor ?? state.Iterator;
+      if (nested) visit(nested);
+      for (const branch of state.Branches ?? []) visit(branch);
+    }
+  };
+  visit(machine);
+  return found;
+}
+
+const LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke";
+const SDK_PREFIX = "arn:aws:states:::aws-sdk:";
+
+/** Sees every Task call with its (post-Parameters) input and its outcome: for progress lines. */
+export type TaskObserver = (
+  call: { stateName: string; input: Json } & ({ phase: "started" } | { phase: "ended"; output: Json } | { phase: "failed"; error: { Error: string; Cause: string } }),
+) => void;
+
+/** Builds `taskResourceLocalHandlers` for aws-local-stepfunctions; unknown resources fail early. */
+export function localTaskHandlers(
+  machine: AslMachine,
+  services: { lambda: LambdaService; s3: S3Client },
+  observe?: TaskObserver,
+): Record<string, TaskHandler> {
+  const handlers: Record<string, TaskHandler> = {};
+  for (const [stateName, resource] of taskStates(machine)) {
+    const handler = handlerFor(stateName, resource, services);
+    handlers[stateName] = !observe
+      ? handler
+      : async (input) => {
+          observe({ stateName, input, phase: "started" });
+          try {
+            const output = await handler(input);
+            observe({ stateName, input, phase: "ended", output });
+            return output;
+          } catch (error) {
+            const e = error instanceof Error ? error : new Error(String(error));
+            observe({ stateName, input, phase: "failed", error: { Error: e.name, Cause: e.message } });
+            throw error;
+          }
+        };
+  }
+  return handlers;
+}
+
+function handlerFor(stateName: string, resource: string, services: { lambda: LambdaService; s3: S3Client }): TaskHandler {
+  if (resource === LAMBDA_INVOKE) return (input) => invokeLambda(services.lambda, input);
+  if (resource.startsWith(SDK_PREFIX)) {
+    const [service, action] = resource.slice(SDK_PREFIX.length).split(":");
+    if (service === "lambda" && action === "getFunctionConfiguration") {
+      return async (input) => getFunctionConfiguration(services.lambda, input);
+    }
+    if (service === "s3" && action) return s3Call(services.s3, action);
+  }
+  throw new Error(`the local engine has no handler for Task state '${stateName}' (resource ${resource})`);
+}
+
+function functionName(input: Json): string {
+  const name = input && typeof input === "object" && !Array.isArray(input) ? input.FunctionName : undefined;
+  if (typeof name !== "string") throw new TaskFailure("States.Runtime", "FunctionName must be a string");
+  return name;
+}
+
+function serviceError(service: string, error: unknown): TaskFailure {
+  const name = error instanceof Error ? error.name : "Exception";
+  const message = error instanceof Error ? error.message : String(error);
+  return new TaskFailure(`${service}.${name}`, message);
+}
+
+/**
+ * The optimized Lambda integration: the result carries the parsed Payload; a function error fails
+ * the Task with Error = the function's errorType and Cause = its error payload (a JSON string).
+ */
+async function invokeLambda(lambda: LambdaService, input: Json): Promise<Json> {
+  const name = functionName(input);
+  const params = input as { [key: string]: Json };
+  const logType = params.LogType === "Tail" ? "Tail" : "None";
+  let response;
+  try {
+    response = await lambda.invoke(name, params.Payload ?? {}, { logType });
+  } catch (error) {
+    throw serviceError("Lambda", error);
+  }
+  if (response.FunctionError) {
+    let errorType: string | undefined;
+    try {
+      const parsed = JSON.parse(response.Payload) as { errorType?: unknown };
+      if (typeof parsed.errorType === "string" && parsed.errorType) errorType = parsed.errorType;
+    } catch {
+      // not JSON: no error type
+    }
+    if (errorType) throw new TaskFailure(errorType, response.Payload);
+    throw new TaskFailure(
+      "Lambda.Unknown",
+      `The cause could not be determined because Lambda did not return an error type. Returned payload: ${response.Payload}`,
+    );
+  }
+  let payload: Json;
+  try {
+    payload = JSON.parse(response.Payload) as Json;
+  } catch {
+    payload = response.Payload;
+  }
+  const result: { [key: string]: Json } = {
+    ExecutedVersion: response.ExecutedVersion,
+    Payload: payload,
+    SdkHttpMetadata: { HttpStatusCode: response.StatusCode },
+    SdkResponseMetadata: { RequestId: "local" },
+    StatusCode: response.StatusCode,
+  };
+  if (response.LogResult !== undefined) result.LogResult = response.LogResult;
+  return result;
+}
+
+async function getFunctionConfiguration(lambda: LambdaService, input: Json): Promise<Json> {
+  try {
+    return JSON.parse(JSON.stringify(await lambda.getFunctionConfiguration(functionName(input)))) as Json;
+  } catch (error) {
+    throw error instanceof TaskFailure ? error : serviceError("Lambda", error);
+  }
+}
+
+/** `aws-sdk:s3:<action>`: the same-named SDK v3 command against the embedded S3. */
+function s3Call(client: S3Client, action: string): TaskHandler {
+  const commandName = `${action[0]!.toUpperCase()}${action.slice(1)}Command`;
+  const Command = (S3 as unknown as Record<string, new (input: unknown) => S3.DeleteObjectCommand>)[commandName];
+  if (typeof Command !== "function") throw new Error(`no S3 command ${commandName} for resource aws-sdk:s3:${action}`);
+  return async (input) => {
+    try {
+      const { $metadata: _metadata, ...output } = await client.send(new Command(input));
+      return JSON.parse(JSON.stringify(output)) as Json;
+    } catch (error) {
+      throw serviceError("S3", error);
+    }
+  };
+}
