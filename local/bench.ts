@@ -55,6 +55,8 @@ export interface LocalBenchReport {
   result: ResultDocument;
   executionName: string;
   timingsMs: { package: number; fill: number; workflow: number; total: number };
+  /** Busy time per Task state, summed over its calls (e.g. ValidateArchive = all validations). */
+  taskBusyMs: Record<string, number>;
   /** Whatever the run left behind in the bucket: must be empty. */
   leftovers: { archives: string[]; multipartUploads: string[] };
 }
@@ -159,6 +161,18 @@ export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBe
     options.onPhase?.({ phase: "filled", fill: fillResult, ms: fillMs });
 
     const workflowStart = Date.now();
+    const taskBusyMs: Record<string, number> = {};
+    const callStarts = new Map<unknown, number>();
+    const onTask: TaskObserver = (call) => {
+      // The input object identifies one call from its start to its end.
+      if (call.phase === "started") callStarts.set(call.input, Date.now());
+      else {
+        const start = callStarts.get(call.input);
+        callStarts.delete(call.input);
+        if (start !== undefined) taskBusyMs[call.stateName] = (taskBusyMs[call.stateName] ?? 0) + Date.now() - start;
+      }
+      options.onTask?.(call);
+    };
     const definition = buildDefinition({
       validatorArn: harnessArn.validate,
       scorerArn: harnessArn.score,
@@ -180,7 +194,7 @@ export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBe
       lambda: sandboxes,
       s3: client,
       onEvent: options.onEvent,
-      onTask: options.onTask,
+      onTask,
     });
     const result = parsePayload(ResultDocument, output, "execution output");
     const workflowMs = Date.now() - workflowStart;
@@ -191,6 +205,7 @@ export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBe
       result,
       executionName,
       timingsMs: { package: packageMs, fill: fillMs, workflow: workflowMs, total: Date.now() - started },
+      taskBusyMs,
       leftovers,
     };
   } finally {
