@@ -153,9 +153,12 @@ export async function run(argv: string[]): Promise<number> {
     reportScores(progress, report.result);
     progress.close();
     const t = report.timingsMs;
+    const s = (ms: number | undefined) => `${((ms ?? 0) / 1000).toFixed(1)} s`;
+    const busy = report.taskBusyMs;
     process.stderr.write(
-      `wall time ${(t.total / 1000).toFixed(1)} s: package ${(t.package / 1000).toFixed(1)} s, fill ${(t.fill / 1000).toFixed(1)} s, ` +
-        `runs + validation + scoring ${(t.workflow / 1000).toFixed(1)} s\n`,
+      `wall time ${s(t.total)}: package ${s(t.package)}, fill ${s(t.fill)}, workflow ${s(t.workflow)} ` +
+        `(busy, summed over calls: contender runs ${s(busy[TASK_STATES.invokeContender])}, ` +
+        `validation ${s(busy[TASK_STATES.validateArchive])}, scoring ${s((busy[TASK_STATES.scoreContender] ?? 0) + (busy[TASK_STATES.rank] ?? 0))})\n`,
     );
     const { archives, multipartUploads } = report.leftovers;
     if (archives.length || multipartUploads.length) {

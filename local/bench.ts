@@ -10,7 +10,7 @@ import {
 import { buildDefinition, ExecutionInput } from "../harness/definition";
 import { HARNESS_FUNCTION_SETTINGS } from "../harness/function-settings";
 import { contenderFunctionName, contenderKey, discoverContenders, type ContenderSpec } from "../harness/manifest";
-import { HARNESS_FUNCTIONS, packageContender, packageHarnessFunction, type HarnessFunctionName } from "../harness/packaging";
+import { HARNESS_FUNCTIONS, packageContender, packageHarnessFunction, type HarnessFunctionName, type PackagedCode } from "../harness/packaging";
 import { FillResult, parsePayload, ResultDocument, type Architecture } from "../harness/contracts";
 import { runStateMachine, type ExecutionEvent } from "./engine";
 import type { TaskObserver } from "./task-handlers";
@@ -55,8 +55,16 @@ export interface LocalBenchReport {
   result: ResultDocument;
   executionName: string;
   timingsMs: { package: number; fill: number; workflow: number; total: number };
+  /** Busy time per Task state, summed over its calls (e.g. ValidateArchive = all validations). */
+  taskBusyMs: Record<string, number>;
   /** Whatever the run left behind in the bucket: must be empty. */
   leftovers: { archives: string[]; multipartUploads: string[] };
+}
+
+interface FunctionSize {
+  memoryMb: number;
+  timeoutS: number;
+  ephemeralStorageMb: number;
 }
 
 interface Target {
@@ -109,44 +117,33 @@ export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBe
     options.onPhase?.({ phase: "start", endpoint: s3.endpoint, bucket });
 
     const packageStart = Date.now();
-    const arnOf = (name: string) => `arn:aws:lambda:${LOCAL_REGION}:000000000000:function:${name}`;
-    const harnessArn = {} as Record<HarnessFunctionName, string>;
-    for (const name of HARNESS_FUNCTIONS) {
-      const code = await packageHarnessFunction(name);
-      const settings = HARNESS_FUNCTION_SETTINGS[name];
-      const fnName = `${LOCAL_PROJECT}-${LOCAL_STACK}-${name}`;
+    /** Registers packaged code as a local function with the embedded S3's env; returns its ARN. */
+    const register = (name: string, code: PackagedCode, size: FunctionSize, architecture: Architecture) => {
+      const arn = `arn:aws:lambda:${LOCAL_REGION}:000000000000:function:${name}`;
       sandboxes.register({
-        name: fnName,
-        arn: arnOf(fnName),
+        name,
+        arn,
         runtime: code.runtime as SandboxRuntime, // register() validates it
         handler: code.handler,
         codeDir: code.dir,
-        memoryMb: settings.memoryMb,
-        timeoutS: settings.timeoutS,
-        ephemeralStorageMb: settings.ephemeralStorageMb,
-        architecture: "x86_64",
+        ...size,
+        architecture,
         environment: { ...s3.lambdaEnv, ...LOCAL_SANDBOX_ENV },
       });
-      harnessArn[name] = arnOf(fnName);
+      return arn;
+    };
+    const harnessArn = {} as Record<HarnessFunctionName, string>;
+    for (const name of HARNESS_FUNCTIONS) {
+      const { memoryMb, timeoutS, ephemeralStorageMb } = HARNESS_FUNCTION_SETTINGS[name];
+      const code = await packageHarnessFunction(name);
+      harnessArn[name] = register(`${LOCAL_PROJECT}-${LOCAL_STACK}-${name}`, code, { memoryMb, timeoutS, ephemeralStorageMb }, "x86_64");
     }
     const contenders = [];
     for (const target of targets) {
+      const { memoryMb, timeoutS, ephemeralStorageMb } = target.spec.manifest;
       const code = await packageContender(target.spec, target.arch);
       const fnName = contenderFunctionName(LOCAL_PROJECT, LOCAL_STACK, target.spec, target.arch);
-      const m = target.spec.manifest;
-      sandboxes.register({
-        name: fnName,
-        arn: arnOf(fnName),
-        runtime: code.runtime as SandboxRuntime, // register() validates it
-        handler: code.handler,
-        codeDir: code.dir,
-        memoryMb: m.memoryMb,
-        timeoutS: m.timeoutS,
-        ephemeralStorageMb: m.ephemeralStorageMb,
-        architecture: target.arch,
-        environment: { ...s3.lambdaEnv, ...LOCAL_SANDBOX_ENV },
-      });
-      contenders.push({ name: target.key, function_arn: arnOf(fnName) });
+      contenders.push({ name: target.key, function_arn: register(fnName, code, { memoryMb, timeoutS, ephemeralStorageMb }, target.arch) });
     }
     const packageMs = Date.now() - packageStart;
     options.onPhase?.({ phase: "packaged", contenders: contenders.map((c) => c.name), skipped, ms: packageMs });
@@ -164,6 +161,18 @@ export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBe
     options.onPhase?.({ phase: "filled", fill: fillResult, ms: fillMs });
 
     const workflowStart = Date.now();
+    const taskBusyMs: Record<string, number> = {};
+    const callStarts = new Map<unknown, number>();
+    const onTask: TaskObserver = (call) => {
+      // The input object identifies one call from its start to its end.
+      if (call.phase === "started") callStarts.set(call.input, Date.now());
+      else {
+        const start = callStarts.get(call.input);
+        callStarts.delete(call.input);
+        if (start !== undefined) taskBusyMs[call.stateName] = (taskBusyMs[call.stateName] ?? 0) + Date.now() - start;
+      }
+      options.onTask?.(call);
+    };
     const definition = buildDefinition({
       validatorArn: harnessArn.validate,
       scorerArn: harnessArn.score,
@@ -185,7 +194,7 @@ export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBe
       lambda: sandboxes,
       s3: client,
       onEvent: options.onEvent,
-      onTask: options.onTask,
+      onTask,
     });
     const result = parsePayload(ResultDocument, output, "execution output");
     const workflowMs = Date.now() - workflowStart;
@@ -196,6 +205,7 @@ export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBe
       result,
       executionName,
       timingsMs: { package: packageMs, fill: fillMs, workflow: workflowMs, total: Date.now() - started },
+      taskBusyMs,
       leftovers,
     };
   } finally {

@@ -1,30 +1,15 @@
 // The local engine runs ASL with aws-local-stepfunctions and serves every Task from real pieces:
 // Lambda sandboxes (processes) and moto. These tests pin the AWS integration shapes it must give.
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { ExecutionFailedError, runStateMachine } from "../local/engine";
-import { LambdaSandboxes, type LocalFunction } from "../local/lambda/index";
+import { LambdaSandboxes } from "../local/lambda/index";
+import { fixtureArn, fixtureFunction } from "./support/sandbox-functions";
 import { localTaskHandlers } from "../local/task-handlers";
 import { useEmbeddedS3 } from "./support/s3";
 
-const FIXTURES = fileURLToPath(new URL("./fixtures/functions/", import.meta.url));
-const arn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
-
-function fn(name: string, dir: string): LocalFunction {
-  return {
-    name,
-    arn: arn(name),
-    runtime: "nodejs22.x",
-    handler: "index.handler",
-    codeDir: `${FIXTURES}${dir}`,
-    memoryMb: 256,
-    timeoutS: 10,
-    ephemeralStorageMb: 512,
-    architecture: "arm64",
-    environment: {},
-  };
-}
+const arn = fixtureArn;
+const fn = (name: string, dir: string) => fixtureFunction(name, dir, { memoryMb: 256, architecture: "arm64" });
 
 /** A one-Task machine whose errors are caught into `$.error`, so every outcome is an output. */
 function oneTask(resource: string, parameters: object) {

@@ -5,30 +5,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { LambdaSandboxes, cgroupV1Writable, cpuQuotaUs, type InvokeResult, type LocalFunction } from "../local/lambda/index";
+import { fixtureFunction, logOf } from "./support/sandbox-functions";
 
-const FIXTURES = fileURLToPath(new URL("./fixtures/functions/", import.meta.url));
-const ARN_PREFIX = "arn:aws:lambda:us-east-1:000000000000:function:";
 const cgroups = cgroupV1Writable();
 
-function fn(name: string, dir: string, overrides: Partial<LocalFunction> = {}): LocalFunction {
-  return {
-    name,
-    arn: `${ARN_PREFIX}${name}`,
-    runtime: "nodejs22.x",
-    handler: "index.handler",
-    codeDir: `${FIXTURES}${dir}`,
-    memoryMb: 1024,
-    timeoutS: 10,
-    ephemeralStorageMb: 512,
-    architecture: "x86_64",
-    environment: {},
-    ...overrides,
-  };
-}
-
-function logOf(result: InvokeResult): string {
-  return Buffer.from(result.LogResult ?? "", "base64").toString("utf8");
-}
+const fn = fixtureFunction;
 
 function reportOf(result: InvokeResult): string {
   const report = logOf(result).split("\n").find((line) => line.startsWith("REPORT "));

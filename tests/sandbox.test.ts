@@ -12,29 +12,12 @@ import {
   type InvokeResult,
   type LocalFunction,
 } from "../local/lambda/index";
+import { FUNCTION_FIXTURES, fixtureArn, fixtureFunction, logOf } from "./support/sandbox-functions";
 
-const FIXTURES = fileURLToPath(new URL("./fixtures/functions/", import.meta.url));
-const ARN_PREFIX = "arn:aws:lambda:us-east-1:000000000000:function:";
 
-function fn(name: string, dir: string, overrides: Partial<LocalFunction> = {}): LocalFunction {
-  return {
-    name,
-    arn: `${ARN_PREFIX}${name}`,
-    runtime: "nodejs22.x",
-    handler: "index.handler",
-    codeDir: `${FIXTURES}${dir}`,
-    memoryMb: 1024,
-    timeoutS: 10,
-    ephemeralStorageMb: 512,
-    architecture: "x86_64",
-    environment: { AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing", AWS_ENDPOINT_URL_S3: "http://127.0.0.1:1" },
-    ...overrides,
-  };
-}
-
-function logOf(result: InvokeResult): string {
-  return Buffer.from(result.LogResult ?? "", "base64").toString("utf8");
-}
+// Dummy credentials and a closed endpoint: a function that tried to reach AWS would fail loudly.
+const fn = (name: string, dir: string, overrides: Partial<LocalFunction> = {}) =>
+  fixtureFunction(name, dir, { environment: { AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing", AWS_ENDPOINT_URL_S3: "http://127.0.0.1:1" }, ...overrides });
 
 function reportOf(log: string): string {
   const report = log.split("\n").find((line) => line.startsWith("REPORT "));
@@ -110,7 +93,7 @@ describe("LambdaSandboxes", () => {
       AWS_REGION: "us-east-1",
       AWS_DEFAULT_REGION: "us-east-1",
       AWS_EXECUTION_ENV: "AWS_Lambda_nodejs22.x",
-      LAMBDA_TASK_ROOT: `${FIXTURES}echo`,
+      LAMBDA_TASK_ROOT: `${FUNCTION_FIXTURES}echo`,
       _HANDLER: "index.handler",
       TZ: ":UTC",
       AWS_ACCESS_KEY_ID: "testing",
@@ -120,7 +103,7 @@ describe("LambdaSandboxes", () => {
     });
     expect(body.env.AWS_LAMBDA_RUNTIME_API).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(body.env.AWS_LAMBDA_LOG_STREAM_NAME).toMatch(/^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/);
-    expect(body.context).toMatchObject({ awsRequestId: requestId, functionName: "echo", memoryLimitInMB: "512", invokedFunctionArn: `${ARN_PREFIX}echo` });
+    expect(body.context).toMatchObject({ awsRequestId: requestId, functionName: "echo", memoryLimitInMB: "512", invokedFunctionArn: fixtureArn("echo") });
     expect(body.context.remainingMs).toBeGreaterThan(5_000);
     expect(body.context.remainingMs).toBeLessThanOrEqual(10_000);
     if (process.getuid?.() === 0) expect(body.tmp).toEqual([`${body.pid}.marker`]); // a private /tmp
@@ -180,7 +163,7 @@ describe("LambdaSandboxes", () => {
   });
 
   it.skipIf(!hasCurl)("runs a provided.al2023 bootstrap as is (bash + curl speaking the Runtime API)", async () => {
-    const result = await sandboxes.invoke(`${ARN_PREFIX}bash`, { b: 1 }, { logType: "Tail" });
+    const result = await sandboxes.invoke(fixtureArn("bash"), { b: 1 }, { logType: "Tail" });
     expect(result.FunctionError).toBeUndefined();
     expect(JSON.parse(result.Payload)).toEqual({ from: "bash", memory: "1024", event: { b: 1 } });
     const log = logOf(result);
@@ -218,10 +201,10 @@ describe("LambdaSandboxes", () => {
 
   it("answers GetFunctionConfiguration by name or ARN, and throws ResourceNotFoundException for unknown functions", async () => {
     const byName = await sandboxes.getFunctionConfiguration("echo");
-    expect(await sandboxes.getFunctionConfiguration(`${ARN_PREFIX}echo`)).toEqual(byName);
+    expect(await sandboxes.getFunctionConfiguration(fixtureArn("echo"))).toEqual(byName);
     expect(byName).toMatchObject({
       FunctionName: "echo",
-      FunctionArn: `${ARN_PREFIX}echo`,
+      FunctionArn: fixtureArn("echo"),
       Runtime: "nodejs22.x",
       Handler: "index.handler",
       MemorySize: 512,
@@ -230,7 +213,7 @@ describe("LambdaSandboxes", () => {
       EphemeralStorage: { Size: 512 },
     });
     await expect(sandboxes.invoke("nope", {})).rejects.toMatchObject({ name: "ResourceNotFoundException" });
-    await expect(sandboxes.getFunctionConfiguration(`${ARN_PREFIX}nope`)).rejects.toMatchObject({ name: "ResourceNotFoundException" });
+    await expect(sandboxes.getFunctionConfiguration(fixtureArn("nope"))).rejects.toMatchObject({ name: "ResourceNotFoundException" });
     await expect(sandboxes.invoke("echo", "{not json")).rejects.toMatchObject({ name: "InvalidRequestContentException" });
   });
 

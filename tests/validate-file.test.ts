@@ -5,7 +5,9 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { randomBytes } from "node:crypto";
 import { validateZipFile } from "../functions/validate";
+import { DIGEST_MODES } from "../functions/validate/validate";
 import { named, smallDataset } from "./support/zip-sources";
 import { withPython, withZipStream } from "./support/zip-writers";
 import { craftZip, zipFacts } from "./support/zip-craft";
@@ -45,7 +47,16 @@ describe("validateZipFile", () => {
     await expect(validateZipFile(path, null)).rejects.toThrow(/^content hash mismatch for '[0-9a-f]{64}': computed [0-9a-f]{64}$/);
   });
 
-  it("reads an archive with more than 65,535 entries (zip64 end record written by Python zipfile)", async () => {
+  it.each(DIGEST_MODES)("entries larger than a read chunk or a worker batch, stored and deflated, digest %s", async (digest) => {
+    const big = [named(randomBytes(3 << 20)), named(Buffer.alloc(2 << 20, "abc"))];
+    const zip = craftZip([{ ...big[0]!, method: 0 }, { ...big[1]!, method: 8 }, { ...big[1]!, name: named(Buffer.concat([big[1]!.data, Buffer.from("x")])).name, data: Buffer.concat([big[1]!.data, Buffer.from("x")]), method: 8, descriptor: "sig32" }]);
+    await expect(validateZipFile(file(`big-${digest}.zip`, zip), null, { digest })).resolves.toMatchObject({ entry_count: 3, stored_entries: 1, deflated_entries: 2 });
+    const corrupt = Buffer.from(zip);
+    corrupt[(3 << 20) - 5] = corrupt[(3 << 20) - 5]! ^ 0x40; // deep inside the 3 MiB stored entry
+    await expect(validateZipFile(file(`big-bad-${digest}.zip`, corrupt), null, { digest })).rejects.toThrow(/^CRC-32 mismatch for '[0-9a-f]{64}'/);
+  });
+
+  it.each(DIGEST_MODES)("reads an archive with more than 65,535 entries (zip64 end record written by Python zipfile), digest %s", async (digest) => {
     const count = 65_536 + 10;
     const script = String.raw`
 import hashlib, sys, zipfile
@@ -54,10 +65,10 @@ with zipfile.ZipFile(sys.argv[1], "w", compression=zipfile.ZIP_STORED) as zf:
         data = i.to_bytes(8, "little")
         zf.writestr(zipfile.ZipInfo(hashlib.sha256(data).hexdigest(), (2020, 1, 1, 0, 0, 0)), data)
 `;
-    const path = join(dir, "many.zip");
+    const path = join(dir, `many-${digest}.zip`);
     const run = spawnSync("python3", ["-c", script, path, String(count)]);
     expect(run.status, run.stderr?.toString()).toBe(0);
-    const result = await validateZipFile(path, null);
+    const result = await validateZipFile(path, null, { digest });
     expect(result).toMatchObject({ entry_count: count, stored_entries: count, zip64: true, uncompressed_bytes: count * 8 });
   });
 

@@ -96,6 +96,8 @@ describe("validator rejects malformed archives with a precise reason", () => {
     const variants = [
       craftZip(entries()),
       craftZip(entries({ 0: { descriptor: "sig32" }, 1: { descriptor: "nosig32" }, 2: { descriptor: "nosig64", zip64: true }, 3: { descriptor: "sig64", zip64: true } }), { zip64End: true }),
+      // An archive comment that itself contains an end-record signature must not confuse the search.
+      craftZip(entries(), { comment: Buffer.from("comment with PK\x05\x06 inside, then more text") }),
     ];
     for (const zip of variants) {
       const key = await putArchive(fixture.client, bucket, `archives/baseline-${digest}-${zip.length}.zip`, zip);

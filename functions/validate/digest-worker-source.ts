@@ -5,7 +5,7 @@
 //   main -> worker  {b: ArrayBuffer (transferred), n: bytes used, ops: number[]} where ops is a
 //                   flat list: [0, id, method, limit] begin entry | [1, length] entry data (the
 //                   next `length` bytes of b) | [2] end entry
-//   worker -> main  {t:"ack", n} after a batch, {t:"done", id, sha256, crc32, size, consumed, error}
+//   worker -> main  {t:"ack", n, b} after a batch, returning its ArrayBuffer for reuse, {t:"done", id, sha256, crc32, size, consumed, error}
 //                   per entry, {t:"fatal", error} if the worker itself broke
 export const DIGEST_WORKER_SOURCE = String.raw`
 const { parentPort } = require("node:worker_threads");
@@ -81,6 +81,7 @@ async function batch(m) {
     else if (op === 1) { const n = ops[i + 1]; await data(job, bytes.subarray(at, at + n)); at += n; i += 2; }
     else { await end(job); job = null; i += 1; }
   }
-  parentPort.postMessage({ t: "ack", n: m.n });
+  // Every write has called back, so zlib holds no reference into the batch: hand it back for reuse.
+  parentPort.postMessage({ t: "ack", n: m.n, b: m.b }, [m.b]);
 }
 `;

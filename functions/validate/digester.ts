@@ -2,8 +2,8 @@
 // it on a worker thread so it overlaps with receiving and parsing on the main thread (measured
 // against InlineDigester by `npm run perf -- validate`). Entry data is copied into 512 KiB batches whose ArrayBuffers are
 // transferred (zero-copy) to the worker together with the entry boundaries, so a batch can hold
-// many small entries. At most MAX_IN_FLIGHT bytes are queued: memory stays bounded however fast
-// the archive arrives.
+// many small entries, and transferred back for reuse. At most MAX_IN_FLIGHT bytes are queued:
+// memory stays bounded however fast the archive arrives.
 import { Worker } from "node:worker_threads";
 import { DIGEST_WORKER_SOURCE } from "./digest-worker-source";
 
@@ -28,7 +28,7 @@ export interface EntryDigest {
   error: string | null;
 }
 
-type WorkerMessage = { t: "ack"; n: number } | ({ t: "done"; id: number } & EntryDigest) | { t: "fatal"; error: string };
+type WorkerMessage = { t: "ack"; n: number; b: ArrayBuffer } | ({ t: "done"; id: number } & EntryDigest) | { t: "fatal"; error: string };
 
 export interface EntrySink {
   write(chunk: Buffer): void | Promise<void>;
@@ -52,6 +52,8 @@ export class WorkerDigester implements DigestEngine {
   private drained: (() => void) | undefined;
   private failure: Error | undefined;
   private staging = Buffer.allocUnsafeSlow(BATCH_BYTES);
+  /** Batch buffers the worker handed back: reused, so the pipeline allocates nothing per batch. */
+  private readonly spare: ArrayBuffer[] = [];
   private staged = 0;
   private ops: number[] = [];
   /** Index of the length of the last op when that op is entry data (so chunks merge), else -1. */
@@ -67,6 +69,7 @@ export class WorkerDigester implements DigestEngine {
   private onMessage(m: WorkerMessage): void {
     if (m.t === "ack") {
       this.inFlight -= m.n;
+      this.spare.push(m.b);
       if (this.inFlight <= MAX_IN_FLIGHT / 2) this.wake();
     } else if (m.t === "done") {
       const { t: _t, id, ...digest } = m;
@@ -141,7 +144,8 @@ export class WorkerDigester implements DigestEngine {
     const buffer = this.staging.buffer;
     this.worker.postMessage({ b: buffer, n: this.staged, ops: this.ops }, [buffer]);
     this.inFlight += this.staged;
-    this.staging = Buffer.allocUnsafeSlow(BATCH_BYTES);
+    const reuse = this.spare.pop();
+    this.staging = reuse ? Buffer.from(reuse) : Buffer.allocUnsafeSlow(BATCH_BYTES);
     this.staged = 0;
     this.ops = [];
     this.dataSlot = -1;

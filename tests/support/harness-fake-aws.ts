@@ -3,7 +3,7 @@
 // sandboxes and moto). Contenders, the validator and S3 are faked; the scorer is the REAL
 // functions/score handler, called the way the lambda:invoke integration would call it.
 // Responses and errors have the shapes documented in harness/task-states.ts.
-import "./polyfills";
+import "../../local/polyfills";
 import { StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
 import type { ContenderEvent, ValidateInput, ValidateResult } from "../../harness/contracts";
 import { TASK_STATES, type ExecutionInput } from "../../harness/definition";
