@@ -22,8 +22,7 @@ export async function collect(iterable: AsyncIterable<Buffer | Uint8Array>): Pro
 /** zip-stream: buffers give known sizes (no descriptor); streams force data descriptors. */
 export async function withZipStream(objects: NamedObject[], options: { store: boolean; asStreams: boolean; forceZip64?: boolean }): Promise<Buffer> {
   const zip = new ZipStream({ store: options.store, forceZip64: options.forceZip64 ?? false });
-  // zip-stream is a readable-stream v4 Transform: async-iterable at runtime, whatever the typings say.
-  const output = collect(zip as unknown as AsyncIterable<Buffer>);
+  const output = collect(zip);
   for (const o of objects) {
     const source = options.asStreams ? Readable.from([o.data]) : o.data;
     await new Promise<void>((resolve, reject) =>
