@@ -1,7 +1,7 @@
 // zip-stream 7 ships no types. Only what this contender uses, plus the compress-commons internals
 // that `native-crc-zip.ts` overrides (pinned: zip-stream 7.0.5 on compress-commons 7.0.x).
-// Ambient declarations merge project-wide (tests/support/zip-stream.d.ts declares the same
-// module): this one must stay a superset of what other code uses (e.g. async iteration).
+// Ambient declarations are project-wide: this is the project's only declaration of the module,
+// so it also covers what the tests use (e.g. async iteration).
 declare module "zip-stream" {
   import type { Readable } from "node:stream";
 
