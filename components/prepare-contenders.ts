@@ -2,15 +2,9 @@
 // validates each one: a bad manifest throws naming its file and field), apply the stack's
 // contender filter, and package every (contender, architecture) the way harness/ does for the
 // local engine too, so AWS and local runs deploy the very same bytes.
-import path from "node:path";
-import {
-  contenderFunctionName,
-  contenderKey,
-  discoverContenders,
-  type ContenderManifest,
-  type ContenderSpec,
-} from "../harness/manifest";
+import { contenderFunctionName, discoverContenders, type ContenderManifest, type ContenderSpec } from "../harness/manifest";
 import { packageContender, zipDirectory } from "../harness/packaging";
+import { selectContenders, UnknownContenderError } from "../harness/selection";
 import type { Architecture } from "../harness/contracts";
 import { checkFunctionName, type PackagedCode } from "./lambda-shared";
 
@@ -43,11 +37,16 @@ export interface PrepareContendersOptions {
 
 export async function prepareContenders(opts: PrepareContendersOptions): Promise<PreparedContender[]> {
   const specs = discoverContenders(opts.root);
-  const wanted = selectContenders(specs, opts.only);
+  let wanted;
+  try {
+    wanted = selectContenders(specs, opts.only);
+  } catch (error) {
+    if (!(error instanceof UnknownContenderError)) throw error;
+    throw new Error(`config contenders: ${error.message}, under ${opts.root}`);
+  }
   const prepared: PreparedContender[] = [];
   // One at a time: provided runtimes run their build command, which may not like company.
-  for (const { spec, arch } of wanted) {
-    const key = contenderKey(spec, arch);
+  for (const { spec, arch, key } of wanted) {
     const functionName = checkFunctionName(contenderFunctionName(opts.project, opts.stack, spec, arch), spec.manifestPath);
     prepared.push({
       id: spec.id,
@@ -70,19 +69,4 @@ async function packageOne(spec: ContenderSpec, arch: Architecture): Promise<Cont
   const zipFile = `${code.dir}.zip`;
   await zipDirectory(code.dir, zipFile);
   return { kind: "zip", code, zipFile };
-}
-
-function selectContenders(specs: ContenderSpec[], only: string[] | undefined): { spec: ContenderSpec; arch: Architecture }[] {
-  const all = specs.flatMap((spec) => spec.manifest.architectures.map((arch) => ({ spec, arch })));
-  if (!only) return all;
-  const known = new Set(all.flatMap(({ spec, arch }) => [spec.id, contenderKey(spec, arch)]));
-  const unknown = only.filter((name) => !known.has(name));
-  if (unknown.length) {
-    const root = specs[0] ? path.dirname(path.dirname(specs[0].dir)) : "(no contenders found)";
-    throw new Error(
-      `config contenders: unknown contender(s) ${unknown.map((u) => `'${u}'`).join(", ")}; ` +
-        `known under ${root}: ${[...known].sort().join(", ") || "none"}`,
-    );
-  }
-  return all.filter(({ spec, arch }) => only.includes(spec.id) || only.includes(contenderKey(spec, arch)));
 }

@@ -9,7 +9,8 @@ import {
 } from "@aws-sdk/client-s3";
 import { buildDefinition, ExecutionInput } from "../harness/definition";
 import { HARNESS_FUNCTION_SETTINGS } from "../harness/function-settings";
-import { contenderFunctionName, contenderKey, discoverContenders, type ContenderSpec } from "../harness/manifest";
+import { contenderFunctionName, discoverContenders, type ContenderSpec } from "../harness/manifest";
+import { selectContenders } from "../harness/selection";
 import { HARNESS_FUNCTIONS, packageContender, packageHarnessFunction, type HarnessFunctionName, type PackagedCode } from "../harness/packaging";
 import { FillResult, parsePayload, ResultDocument, type Architecture } from "../harness/contracts";
 import { runStateMachine, type ExecutionEvent } from "./engine";
@@ -67,12 +68,6 @@ interface FunctionSize {
   ephemeralStorageMb: number;
 }
 
-interface Target {
-  key: string;
-  spec: ContenderSpec;
-  arch: Architecture;
-}
-
 /** Contenders of every root; the same id in two roots is an error (results are keyed by it). */
 export function discoverAll(roots: string[] | undefined): ContenderSpec[] {
   const specs = roots ? roots.flatMap((root) => discoverContenders(root)) : discoverContenders();
@@ -85,21 +80,9 @@ export function discoverAll(roots: string[] | undefined): ContenderSpec[] {
   return specs;
 }
 
-/** Chooses (contender, architecture) pairs; an unknown filter entry is an error naming it. */
-export function selectTargets(specs: ContenderSpec[], filter: string[]): Target[] {
-  const all = specs.flatMap((spec) => spec.manifest.architectures.map((arch) => ({ key: contenderKey(spec, arch), spec, arch })));
-  if (filter.length === 0) return all;
-  const unknown = filter.filter((f) => !all.some((t) => t.key === f || t.spec.id === f));
-  if (unknown.length) {
-    const known = [...new Set(all.flatMap((t) => [t.spec.id, t.key]))].sort().join(", ");
-    throw new Error(`unknown contender(s): ${unknown.join(", ")} (known: ${known || "none"})`);
-  }
-  return all.filter((t) => filter.includes(t.key) || filter.includes(t.spec.id));
-}
-
 export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBenchReport> {
   const started = Date.now();
-  const selected = selectTargets(discoverAll(options.contendersRoots), options.contenders);
+  const selected = selectContenders(discoverAll(options.contendersRoots), options.contenders);
   // Container-image contenders need a Docker engine to run: AWS only.
   const skipped = selected.filter((t) => t.spec.manifest.runtime === "image").map((t) => t.key);
   const targets = selected.filter((t) => t.spec.manifest.runtime !== "image");

@@ -13,6 +13,7 @@ import {
   type ContenderSpec,
 } from "../harness/manifest";
 import { repoRoot } from "../harness/repo-root";
+import { selectContenders, UnknownContenderError } from "../harness/selection";
 
 const VALID = {
   runtime: "nodejs22.x",
@@ -190,5 +191,25 @@ describe("derived names", () => {
     expect(() => contenderFunctionName("s3-archive-bench", "production-eu", edge, "x86_64")).toThrow(
       /\/x\/contender\.json: Lambda function name ".*" is 71 characters \(max 64\)/,
     );
+  });
+});
+
+describe("selectContenders (shared by bench local and the stack's contenders config)", () => {
+  const spec = (lang: string, devId: string, architectures: ("arm64" | "x86_64")[]) =>
+    ({ id: `${lang}-${devId}`, lang, devId, dir: `/c/${lang}/${devId}`, manifestPath: `/c/${lang}/${devId}/contender.json`, manifest: { architectures } }) as unknown as ContenderSpec;
+  const specs = [spec("typescript", "alice", ["arm64", "x86_64"]), spec("python", "bob", ["arm64"])];
+
+  it("takes every architecture of every contender without a filter", () => {
+    expect(selectContenders(specs).map((t) => t.key)).toEqual(["typescript-alice-arm64", "typescript-alice-x86_64", "python-bob-arm64"]);
+  });
+
+  it("selects all architectures by id, or one by key", () => {
+    expect(selectContenders(specs, ["typescript-alice"]).map((t) => t.key)).toEqual(["typescript-alice-arm64", "typescript-alice-x86_64"]);
+    expect(selectContenders(specs, ["typescript-alice-x86_64", "python-bob"]).map((t) => t.key)).toEqual(["typescript-alice-x86_64", "python-bob-arm64"]);
+  });
+
+  it("names unknown contenders and lists the known ones", () => {
+    expect(() => selectContenders(specs, ["go-nobody", "python-bob"])).toThrow(UnknownContenderError);
+    expect(() => selectContenders(specs, ["go-nobody"])).toThrow(/unknown contender\(s\) 'go-nobody' \(known: python-bob, python-bob-arm64, typescript-alice/);
   });
 });

@@ -105,7 +105,7 @@ describe("the program refuses to start", () => {
 
   it("on a contender filter naming an unknown contender", async () => {
     const { run } = await load(TWO_CONTENDERS, { "s3-archive-bench:contenders": ["typescript-alice", "go-nobody"] });
-    await expect(run()).rejects.toThrow(/config contenders: unknown contender\(s\) 'go-nobody'.*python-bob/);
+    await expect(run()).rejects.toThrow(/config contenders: unknown contender\(s\) 'go-nobody' \(known: .*python-bob/);
   });
 
   it("deploys only the contenders the filter names (by id or by key)", async () => {
