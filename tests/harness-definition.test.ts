@@ -54,7 +54,12 @@ describe("definition structure", () => {
       // aws-local-stepfunctions would otherwise cut every Task at 60 s.
       expect(state.TimeoutSeconds, name).toBeGreaterThanOrEqual(60);
       for (const retrier of (state.Retry ?? []) as { ErrorEquals: string[] }[]) {
-        expect(retrier.ErrorEquals, name).toEqual(["Lambda.ServiceException", "Lambda.TooManyRequestsException", "Lambda.SdkClientException"]);
+        expect(retrier.ErrorEquals, name).toEqual([
+          "Lambda.ServiceException",
+          "Lambda.AWSLambdaException",
+          "Lambda.TooManyRequestsException",
+          "Lambda.SdkClientException",
+        ]);
       }
     }
     expect(stateNamed(definition, TASK_STATES.invokeContender).TimeoutSeconds).toBeGreaterThan(900);
