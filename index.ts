@@ -102,6 +102,7 @@ const factory = new ContenderFactory("contender", {
   bucketArn: bucket.bucketArn,
   filesPrefix: config.filesPrefix,
   logRetentionDays,
+  functionNamePrefix: prefix,
 });
 
 const workflow = new BenchmarkStateMachine("benchmark", {
@@ -109,6 +110,7 @@ const workflow = new BenchmarkStateMachine("benchmark", {
   validatorArn: validator.arn,
   scorerArn: scorer.arn,
   contenderArns: Object.values(factory.contenders).map((c) => c.arn),
+  functionNamePrefix: prefix,
   bucketName: bucket.bucketName,
   bucketArn: bucket.bucketArn,
   filesPrefix: config.filesPrefix,
