@@ -51,11 +51,12 @@ const HISTORY_HEADROOM = 0.9;
 /**
  * History events of one execution, counted state by state along the definition's longest usual
  * path: every run killed (timeout, OOM) with one multipart upload left to abort, validation run.
- * A Task writes 5 events (Entered, Scheduled, Started, Succeeded/Failed, Exited), a Pass or Choice
- * 2, a Map 4 plus 2 per iteration (MapIterationStarted/Succeeded), the execution 2.
+ * A Task is counted at 6 events (Entered, Scheduled, Started, Submitted where the integration
+ * reports it, Succeeded/Failed, Exited), a Pass or Choice 2, a Map 4 plus 2 per iteration
+ * (MapIterationStarted/Succeeded), the execution 2 (Started, Succeeded).
  */
 export function historyEventsPerExecution(contenders: number, runsPerContender: number): number {
-  const TASK = 5;
+  const TASK = 6;
   const PASS = 2;
   const CHOICE = 2;
   const MAP = 4;

@@ -136,17 +136,17 @@ describe("definition structure", () => {
       "ScorerRejectedInput", "Rank",
     ]; // prettier-ignore
     expect(allStates(buildDefinition(PARAMS)).map(([name]) => name).sort()).toEqual(counted.sort());
-    // One run: 29 events with an upload to abort, 7 to delete its archive; 37 per contender; 11 per execution.
-    expect(historyEventsPerExecution(1, 1)).toBe(11 + 37 + 36);
-    expect(historyEventsPerExecution(3, 10)).toBe(11 + 3 * (37 + 36 * 10));
+    // One run: 32 events with an upload to abort, 8 to delete its archive; 40 per contender; 12 per execution.
+    expect(historyEventsPerExecution(1, 1)).toBe(12 + 40 + 40);
+    expect(historyEventsPerExecution(3, 10)).toBe(12 + 3 * (40 + 40 * 10));
     for (const runs of [1, 2, 10, MAX_RUNS_PER_CONTENDER]) {
       const max = maxContendersPerExecution(runs);
       expect(max).toBeLessThanOrEqual(100);
       expect(historyEventsPerExecution(max, runs), `${runs} runs`).toBeLessThanOrEqual(MAX_HISTORY_EVENTS * 0.9);
       if (max < 100) expect(historyEventsPerExecution(max + 1, runs)).toBeGreaterThan(MAX_HISTORY_EVENTS * 0.9);
     }
-    expect(maxContendersPerExecution(10)).toBe(56); // the dev stack's runsPerContender
-    expect(maxContendersPerExecution(MAX_RUNS_PER_CONTENDER)).toBe(18);
+    expect(maxContendersPerExecution(10)).toBe(51); // the dev stack's runsPerContender
+    expect(maxContendersPerExecution(MAX_RUNS_PER_CONTENDER)).toBe(17);
   });
 
   it("avoids the constructs the local interpreter gets wrong", () => {
