@@ -96,7 +96,7 @@ const MULTIPART = ["s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"];
 
 /**
  * The one role every contender shares: read and list the sources, write (single or multipart)
- * under archives/ and scratch/. No delete anywhere, so a contender cannot damage the dataset or
+ * under archives/ and scratch/, read scratch/ back. No delete anywhere, so a contender cannot damage the dataset or
  * another contender's archive; nothing outside this bucket; logs only into contender groups.
  * (Listing is limited to the source prefix, so S3 answers a read of a missing key with 403, not
  * 404: the price of not letting contenders list each other's archives.)
@@ -111,6 +111,12 @@ export function contenderPolicy(p: {
   return doc(
     listPrefix("ListSources", p.bucketArn, [p.filesPrefix]),
     { Sid: "ReadSources", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${p.bucketArn}/${p.filesPrefix}/*`] },
+    // Scratch objects are only useful read back: GET, or as the source of UploadPartCopy /
+    // CopyObject into the archive, which S3 authorizes with s3:GetObject on the source object and
+    // s3:PutObject on the destination (S3 API Reference, UploadPartCopy, "Authentication and
+    // authorization": https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html).
+    // moto enforces no IAM, so a contender doing that passed locally and failed on AWS.
+    { Sid: "ReadScratch", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${p.bucketArn}/${SCRATCH_PREFIX}/*`] },
     {
       Sid: "WriteArchivesAndScratch",
       Effect: "Allow",

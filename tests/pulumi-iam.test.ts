@@ -58,10 +58,11 @@ describe("IAM policies, statement by statement", () => {
     expect(ofType(all, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")).toHaveLength(0);
   });
 
-  it("contender role: read+list sources, write+multipart in archives/ and scratch/, own logs", () => {
+  it("contender role: read+list sources, write+multipart in archives/ and scratch/, read scratch/, own logs", () => {
     expect(policyOf("contender-role")).toEqual([
       listSources(),
       { Sid: "ReadSources", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${bucketArn}/files/*`] },
+      { Sid: "ReadScratch", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${bucketArn}/scratch/*`] },
       {
         Sid: "WriteArchivesAndScratch",
         Effect: "Allow",
@@ -191,6 +192,14 @@ describe("what the contender role cannot do", () => {
     expect(allows(p, "s3:DeleteObject", `${bucketArn}/archives/c/e/run-0.zip`)).toBe(false);
     expect(allows(p, "s3:DeleteBucket", bucketArn)).toBe(false);
     expect(allows(p, "s3:PutBucketPolicy", bucketArn)).toBe(false);
+  });
+
+  it("can assemble an archive from scratch parts: UploadPartCopy needs GetObject on the source, PutObject on the target", () => {
+    const p = policyOf("contender-role");
+    for (const source of [`${bucketArn}/scratch/c/e/part-1`, `${bucketArn}/files/abc`])
+      expect(allows(p, "s3:GetObject", source), source).toBe(true);
+    expect(allows(p, "s3:PutObject", `${bucketArn}/archives/c/e/run-0.zip`)).toBe(true);
+    expect(allows(p, "s3:PutObject", `${bucketArn}/scratch/c/e/part-1`)).toBe(true);
   });
 
   it("cannot read archives or list outside the source prefix", () => {
