@@ -4,7 +4,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
-import { ExecutionInput } from "./harness/definition";
+import { ExecutionInput, MAX_HISTORY_EVENTS, maxContendersPerExecution } from "./harness/definition";
 import { parsePayload } from "./harness/contracts";
 import { packageHarnessFunction } from "./harness/packaging";
 import { HARNESS_FUNCTION_SETTINGS } from "./harness/function-settings";
@@ -43,6 +43,17 @@ if (prepared.length === 0) {
   throw new Error(
     `no contenders to deploy: none found under ${path.resolve(projectRoot, config.contendersDir)} ` +
       "(add contenders/<lang>/<dev_id>/contender.json, or fix the contendersDir / contenders config)",
+  );
+}
+
+// Step Functions' execution history quota (25,000 events, hard): one execution runs every
+// deployed contender, and inline Map iterations all count in its history (harness/definition.ts).
+const maxContenders = maxContendersPerExecution(config.runsPerContender);
+if (prepared.length > maxContenders) {
+  throw new Error(
+    `${prepared.length} contender functions at runsPerContender ${config.runsPerContender} would exceed Step Functions' ` +
+      `history quota of ${MAX_HISTORY_EVENTS} events per execution (at most ${maxContenders} fit): ` +
+      "lower runsPerContender, or deploy fewer with the contenders config",
   );
 }
 
@@ -91,6 +102,7 @@ const factory = new ContenderFactory("contender", {
   bucketArn: bucket.bucketArn,
   filesPrefix: config.filesPrefix,
   logRetentionDays,
+  functionNamePrefix: prefix,
 });
 
 const workflow = new BenchmarkStateMachine("benchmark", {
@@ -98,6 +110,7 @@ const workflow = new BenchmarkStateMachine("benchmark", {
   validatorArn: validator.arn,
   scorerArn: scorer.arn,
   contenderArns: Object.values(factory.contenders).map((c) => c.arn),
+  functionNamePrefix: prefix,
   bucketName: bucket.bucketName,
   bucketArn: bucket.bucketArn,
   filesPrefix: config.filesPrefix,

@@ -3,7 +3,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { buildDefinition } from "../harness/definition";
-import { assumeRolePolicy, stateMachinePolicy } from "./policies";
+import { assumeRolePolicy, policyJson, stateMachinePolicy } from "./policies";
 
 export interface BenchmarkStateMachineArgs {
   stateMachineName: string;
@@ -11,6 +11,8 @@ export interface BenchmarkStateMachineArgs {
   scorerArn: pulumi.Input<string>;
   /** Every contender function; the role may invoke these and nothing else outside the harness. */
   contenderArns: pulumi.Input<string>[];
+  /** `<project>-<stack>`, the start of every contender function name. */
+  functionNamePrefix: string;
   bucketName: pulumi.Input<string>;
   bucketArn: pulumi.Input<string>;
   filesPrefix: string;
@@ -47,8 +49,14 @@ export class BenchmarkStateMachine extends pulumi.ComponentResource {
         policy: pulumi
           .all([args.bucketArn, args.validatorArn, args.scorerArn, pulumi.all(args.contenderArns)])
           .apply(([bucketArn, validatorArn, scorerArn, contenderFunctionArns]) =>
-            JSON.stringify(
-              stateMachinePolicy({ bucketArn, harnessFunctionArns: [validatorArn, scorerArn], contenderFunctionArns }),
+            policyJson(
+              stateMachinePolicy({
+                bucketArn,
+                harnessFunctionArns: [validatorArn, scorerArn],
+                contenderFunctionArns,
+                namePrefix: args.functionNamePrefix,
+              }),
+              "state machine role",
             ),
           ),
       },

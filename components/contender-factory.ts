@@ -4,7 +4,7 @@ import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { functionLogGroup, loggingConfig, zipCode } from "./lambda-shared";
-import { assumeRolePolicy, contenderPolicy } from "./policies";
+import { assumeRolePolicy, contenderPolicy, policyJson } from "./policies";
 import type { PreparedContender } from "./prepare-contenders";
 
 export interface ContenderFactoryArgs {
@@ -12,6 +12,8 @@ export interface ContenderFactoryArgs {
   bucketArn: pulumi.Input<string>;
   filesPrefix: string;
   logRetentionDays: number;
+  /** `<project>-<stack>`, the start of every contender function name. */
+  functionNamePrefix: string;
 }
 
 export interface DeployedContender {
@@ -44,7 +46,10 @@ export class ContenderFactory extends pulumi.ComponentResource {
         policy: pulumi
           .all([args.bucketArn, pulumi.all(logGroups.map((g) => g.arn))])
           .apply(([bucketArn, logGroupArns]) =>
-            JSON.stringify(contenderPolicy({ bucketArn, filesPrefix: args.filesPrefix, logGroupArns })),
+            policyJson(
+              contenderPolicy({ bucketArn, filesPrefix: args.filesPrefix, logGroupArns, namePrefix: args.functionNamePrefix }),
+              "contender role",
+            ),
           ),
       },
       child,

@@ -9,10 +9,18 @@ export const INVOKE_TIMEOUT_S = 960;
  */
 export const SDK_CALL_TIMEOUT_S = 60;
 
-/** Transient Lambda-service failures only: a function error is a result and is never retried. */
+/**
+ * Transient Lambda-service failures only: a function error is a result and is never retried.
+ * The names are the ones AWS lists for transient Lambda service errors (500s), including
+ * Lambda.AWSLambdaException, which Step Functions reports for some of them; without it such a
+ * blip became a contender's "crash:" failure. Source: Step Functions developer guide, "Handle
+ * Lambda service exceptions" (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html).
+ * Lambda.ClientExecutionTimeoutException, also listed there, is left out on purpose: the run may
+ * still be going, and a retry would start a second run writing the same archive key.
+ */
 export const LAMBDA_SERVICE_RETRY = [
   {
-    ErrorEquals: ["Lambda.ServiceException", "Lambda.TooManyRequestsException", "Lambda.SdkClientException"],
+    ErrorEquals: ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.TooManyRequestsException", "Lambda.SdkClientException"],
     IntervalSeconds: 2,
     MaxAttempts: 3,
     BackoffRate: 2,

@@ -22,6 +22,7 @@
 import { z } from "zod";
 import { INVOKE_TIMEOUT_S, LAMBDA_SERVICE_RETRY } from "./asl-common";
 import { contenderStates } from "./contender-states";
+import { MAX_CONTENDERS } from "./execution-input";
 import { TASK_STATES } from "./task-states";
 
 export { ExecutionContender, ExecutionInput, MAX_CONTENDERS } from "./execution-input";
@@ -34,6 +35,52 @@ export { MAX_UPLOADS_LISTED_PER_RUN } from "./run-states";
  * state of an iteration, leaving room for long names and failed runs' error causes.
  */
 export const MAX_RUNS_PER_CONTENDER = 32;
+
+/**
+ * Step Functions' hard quota on one execution's event history. Inline Map iterations write into
+ * the parent execution's history, so every run of every contender counts against it; an
+ * execution that reaches it fails as a whole (every result lost). Sources: "Avoid reaching the
+ * history quota" (https://docs.aws.amazon.com/step-functions/latest/dg/bp-history-limit.html) and
+ * "Using Map state in Inline mode" (https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html).
+ * The local interpreter has no such quota, so only this count catches it before AWS does.
+ */
+export const MAX_HISTORY_EVENTS = 25_000;
+/** Room left for what the count below does not include: retried Lambda calls (3 events each), failed cleanups. */
+const HISTORY_HEADROOM = 0.9;
+
+/**
+ * History events of one execution, counted state by state along the definition's longest usual
+ * path: every run killed (timeout, OOM) with one multipart upload left to abort, validation run.
+ * A Task is counted at 6 events (Entered, Scheduled, Started, Submitted where the integration
+ * reports it, Succeeded/Failed, Exited), a Pass or Choice 2, a Map 4 plus 2 per iteration
+ * (MapIterationStarted/Succeeded), the execution 2 (Started, Succeeded).
+ */
+export function historyEventsPerExecution(contenders: number, runsPerContender: number): number {
+  const TASK = 6;
+  const PASS = 2;
+  const CHOICE = 2;
+  const MAP = 4;
+  const ITERATION = 2;
+  // InvokeContender, RecordRun*, ListMultipartUploads, HasUploads, AbortUploads (one upload), RunOutcome
+  const run = ITERATION + TASK + PASS + TASK + CHOICE + MAP + (ITERATION + TASK) + PASS;
+  const deleteArchive = ITERATION + TASK;
+  const contender =
+    ITERATION +
+    TASK + CHOICE + PASS + PASS + // GetFunctionConfiguration, HasRuntime, Keep*Config, RunIndices
+    MAP + runsPerContender * run + // Runs
+    CHOICE + TASK + // AllRunsSucceeded, ValidateArchive
+    MAP + runsPerContender * deleteArchive + // DeleteArchives
+    CHOICE + PASS + TASK; // ValidationRan, Record*Outcome, ScoreContender
+  return 2 + MAP + contenders * contender + TASK; // execution, Contenders, Rank
+}
+
+/** Most contenders one execution can take at `runsPerContender` runs each without nearing the history quota. */
+export function maxContendersPerExecution(runsPerContender: number): number {
+  const budget = Math.floor(MAX_HISTORY_EVENTS * HISTORY_HEADROOM);
+  const fixed = historyEventsPerExecution(0, runsPerContender);
+  const each = historyEventsPerExecution(1, runsPerContender) - fixed;
+  return Math.min(MAX_CONTENDERS, Math.floor((budget - fixed) / each));
+}
 
 export const DefinitionParams = z.strictObject({
   validatorArn: z.string().min(1),

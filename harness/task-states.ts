@@ -20,7 +20,8 @@
 //    Error "Lambda.Unknown", Cause "The cause could not be determined because Lambda did not return
 //    an error type. Returned payload: <payload>".
 //  - For AWS-service failures use the integration's error names: "Lambda.TooManyRequestsException",
-//    "Lambda.ServiceException", "Lambda.SdkClientException", "Lambda.ResourceNotFoundException";
+//    "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
+//    "Lambda.ResourceNotFoundException";
 //    for the aws-sdk S3 call e.g. "S3.NoSuchBucketException" (any name: its Catch is States.ALL).
 //  - Errors whose `isCatchable === false` (the library's States.Runtime, e.g. a path pointing at
 //    nothing) fail the whole execution, as on AWS.

@@ -36,6 +36,38 @@ export class TaskFailure extends Error {
   }
 }
 
+/**
+ * Step Functions' payload quota: a Task result (what the integration returns, before
+ * ResultSelector) over 256 KiB fails the Task with States.DataLimitExceeded, which no Catch, not
+ * even States.ALL, can catch: the whole execution fails. A contender returning a big value from
+ * its handler would do that on AWS; the local engine does the same, so `bench local` shows it.
+ * Source: https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html (payload size)
+ * and https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html.
+ */
+export const MAX_TASK_RESULT_BYTES = 256 * 1024;
+
+/** A failure no Catch or Retry handles (aws-local-stepfunctions reads these two getters). */
+export class TerminalTaskFailure extends TaskFailure {
+  get isCatchable(): boolean {
+    return false;
+  }
+  get isRetryable(): boolean {
+    return false;
+  }
+}
+
+function checkResultSize(stateName: string, result: Json): Json {
+  const bytes = Buffer.byteLength(JSON.stringify(result) ?? "", "utf8");
+  if (bytes > MAX_TASK_RESULT_BYTES) {
+    throw new TerminalTaskFailure(
+      "States.DataLimitExceeded",
+      `The state/task '${stateName}' returned a result of ${bytes} bytes, over the ${MAX_TASK_RESULT_BYTES}-byte ` +
+        "Step Functions payload quota (a Lambda's return value counts in full, before ResultSelector)",
+    );
+  }
+  return result;
+}
+
 /** Every Task state in the machine and its nested Map/Parallel machines, by state name. */
 export function taskStates(machine: AslMachine): Map<string, string> {
   const found = new Map<string, string>();
@@ -67,7 +99,8 @@ export function localTaskHandlers(
 ): Record<string, TaskHandler> {
   const handlers: Record<string, TaskHandler> = {};
   for (const [stateName, resource] of taskStates(machine)) {
-    const handler = handlerFor(stateName, resource, services);
+    const serve = handlerFor(stateName, resource, services);
+    const handler: TaskHandler = async (input) => checkResultSize(stateName, await serve(input));
     handlers[stateName] = !observe
       ? handler
       : async (input) => {

@@ -1,6 +1,6 @@
 // fill-bucket against real S3 (moto): fillBucket, emptyPrefix and the CRUD handler.
 import { crc32 } from "node:zlib";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   GetObjectCommand,
   HeadObjectCommand,
@@ -214,6 +214,31 @@ describe("handler (the aws.lambda.Invocation CRUD contract)", () => {
     const result = await handler({ ...moved, tf: { action: "update", prev_input: input } });
     expect(result).toMatchObject({ action: "refilled", prefix: "new/files", objectCount: 2, deletedCount: 2 });
     expect((await listAll(fixture.client, bucket)).map((o) => o.key)).toEqual(expectedKeys(moved));
+  });
+
+  it("update after the bucket was replaced fills the new one, though the role can no longer reach the old one", async () => {
+    const bucket = await fixture.bucket();
+    const input = { bucket, prefix: "files", objectCount: 2, objectSizeMb: 0.5, seed: "r" };
+    const previous = { ...input, bucket: "replaced-bucket-out-of-reach" };
+    // On AWS the filler's policy names only the current bucket: S3 answers the old one with 403.
+    const send = S3Client.prototype.send;
+    const spy = vi.spyOn(S3Client.prototype, "send").mockImplementation(function (this: S3Client, ...args: unknown[]) {
+      const command = args[0] as { input?: { Bucket?: string } };
+      if (command.input?.Bucket === previous.bucket) {
+        return Promise.reject(Object.assign(new Error("Access Denied"), { name: "AccessDenied", $metadata: { httpStatusCode: 403 } }));
+      }
+      return (send as (...a: unknown[]) => Promise<unknown>).apply(this, args);
+    } as typeof send);
+    try {
+      const result = await handler({ ...input, tf: { action: "update", prev_input: previous } });
+      expect(result).toMatchObject({ action: "refilled", bucket, objectCount: 2, deletedCount: 0 });
+      expect((await listAll(fixture.client, bucket)).map((o) => o.key)).toEqual(expectedKeys(input));
+      // A prefix change in the same bucket is still an error when S3 refuses: that role does reach it.
+      const moved = { ...previous, prefix: "elsewhere" };
+      await expect(handler({ ...moved, tf: { action: "update", prev_input: previous } })).rejects.toMatchObject({ name: "AccessDenied" });
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it("delete empties the prefix, keeps other prefixes, and tolerates a bucket already gone", async () => {

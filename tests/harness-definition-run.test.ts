@@ -186,6 +186,24 @@ describe("running the definition locally", () => {
     expect(outcomes[failing]!.runs[0]).toMatchObject({ ok: false, error: { Error: "Error" } });
   });
 
+  it("retries the transient Lambda service errors AWS documents (Lambda.AWSLambdaException too)", async () => {
+    const names = ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException"];
+    const contender = (i: number) => `typescript-blip${i}-arm64`;
+    const { aws, outcomes } = await execute(
+      { ...PARAMS, runsPerContender: 1 },
+      Object.fromEntries(
+        names.map((error, i) => [
+          arn(contender(i)),
+          { config: "zip" as const, run: (_i: number, attempt: number) => (attempt === 0 ? { serviceError: error } : ("ok" as const)) },
+        ]),
+      ),
+    );
+    names.forEach((error, i) => {
+      expect(aws.attempts.get(`${arn(contender(i))}#0`), error).toBe(2);
+      expect(outcomes[contender(i)]!.runs, error).toEqual(okRuns(contender(i), 1));
+    });
+  });
+
   it("a throttled invocation that never recovers is recorded as a failed run, not a failed execution", async () => {
     const name = "typescript-always-throttled-arm64";
     const { aws, outcomes } = await execute({ ...PARAMS, runsPerContender: 1 }, {

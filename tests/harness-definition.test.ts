@@ -2,7 +2,15 @@
 // harness-definition-run.test.ts; its payload sizes in harness-definition-payload.test.ts.
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import { buildDefinition, ExecutionInput, MAX_RUNS_PER_CONTENDER, TASK_STATES } from "../harness/definition";
+import {
+  buildDefinition,
+  ExecutionInput,
+  historyEventsPerExecution,
+  MAX_HISTORY_EVENTS,
+  MAX_RUNS_PER_CONTENDER,
+  maxContendersPerExecution,
+  TASK_STATES,
+} from "../harness/definition";
 import { arn, PARAMS } from "./support/harness-params";
 
 type AslValidator = (definition: unknown, options?: { checkPaths: boolean; checkArn: boolean }) => {
@@ -54,7 +62,12 @@ describe("definition structure", () => {
       // aws-local-stepfunctions would otherwise cut every Task at 60 s.
       expect(state.TimeoutSeconds, name).toBeGreaterThanOrEqual(60);
       for (const retrier of (state.Retry ?? []) as { ErrorEquals: string[] }[]) {
-        expect(retrier.ErrorEquals, name).toEqual(["Lambda.ServiceException", "Lambda.TooManyRequestsException", "Lambda.SdkClientException"]);
+        expect(retrier.ErrorEquals, name).toEqual([
+          "Lambda.ServiceException",
+          "Lambda.AWSLambdaException",
+          "Lambda.TooManyRequestsException",
+          "Lambda.SdkClientException",
+        ]);
       }
     }
     expect(stateNamed(definition, TASK_STATES.invokeContender).TimeoutSeconds).toBeGreaterThan(900);
@@ -110,6 +123,30 @@ describe("definition structure", () => {
     expect(stateNamed(definition, "Runs").MaxConcurrency).toBe(2);
     expect(stateNamed(definition, "Contenders").MaxConcurrency).toBe(0);
     expect(stateNamed(definition, "RunIndices").Result).toEqual([0, 1, 2]);
+  });
+
+  it("bounds one execution's history below Step Functions' 25,000-event quota", () => {
+    // historyEventsPerExecution counts these states; a new state must be counted there too.
+    const counted = [
+      "Contenders", "GetFunctionConfiguration", "RecordConfigError", "HasRuntime", "KeepZipConfig", "KeepImageConfig",
+      "RunIndices", "Runs", "InvokeContender", "RecordRunSuccess", "RecordRunFailure", "ListMultipartUploads",
+      "HasUploads", "AbortUploads", "AbortMultipartUpload", "UploadNotAborted", "RunOutcome", "AllRunsSucceeded",
+      "ValidateArchive", "RecordInvalidArchive", "DeleteArchives", "DeleteArchive", "ArchiveNotDeleted",
+      "ValidationRan", "RecordValidatedOutcome", "RecordUnvalidatedOutcome", "ScoreContender", "ScorerFailed",
+      "ScorerRejectedInput", "Rank",
+    ]; // prettier-ignore
+    expect(allStates(buildDefinition(PARAMS)).map(([name]) => name).sort()).toEqual(counted.sort());
+    // One run: 32 events with an upload to abort, 8 to delete its archive; 40 per contender; 12 per execution.
+    expect(historyEventsPerExecution(1, 1)).toBe(12 + 40 + 40);
+    expect(historyEventsPerExecution(3, 10)).toBe(12 + 3 * (40 + 40 * 10));
+    for (const runs of [1, 2, 10, MAX_RUNS_PER_CONTENDER]) {
+      const max = maxContendersPerExecution(runs);
+      expect(max).toBeLessThanOrEqual(100);
+      expect(historyEventsPerExecution(max, runs), `${runs} runs`).toBeLessThanOrEqual(MAX_HISTORY_EVENTS * 0.9);
+      if (max < 100) expect(historyEventsPerExecution(max + 1, runs)).toBeGreaterThan(MAX_HISTORY_EVENTS * 0.9);
+    }
+    expect(maxContendersPerExecution(10)).toBe(51); // the dev stack's runsPerContender
+    expect(maxContendersPerExecution(MAX_RUNS_PER_CONTENDER)).toBe(17);
   });
 
   it("avoids the constructs the local interpreter gets wrong", () => {

@@ -35,6 +35,7 @@ describe("local engine: Task states served by sandboxes and moto", () => {
   beforeAll(() => {
     sandboxes.register(fn("echo", "echo"));
     sandboxes.register(fn("throw", "throw"));
+    sandboxes.register(fn("big", "big"));
   });
   afterAll(() => sandboxes.close());
 
@@ -104,6 +105,17 @@ describe("local engine: Task states served by sandboxes and moto", () => {
     const failure = await run(definition).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ExecutionFailedError);
     expect((failure as ExecutionFailedError).error).toBe("ArchiveError");
+  });
+
+  it("a Task result over 256 KiB fails the whole execution, uncatchably, as States.DataLimitExceeded does on AWS", async () => {
+    const call = (bytes: number) => oneTask("arn:aws:states:::lambda:invoke", { FunctionName: arn("big"), Payload: { bytes } });
+    const fits = (await run(call(200 * 1024))) as { Payload: { filler: string } };
+    expect(fits.Payload.filler).toHaveLength(200 * 1024);
+    // oneTask catches States.ALL: that must not save the execution.
+    const failure = await run(call(256 * 1024)).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ExecutionFailedError);
+    expect((failure as ExecutionFailedError).error).toBe("States.DataLimitExceeded");
+    expect((failure as ExecutionFailedError).causeText).toMatch(/'Call' returned a result of \d+ bytes, over the 262144-byte/);
   });
 
   it("a Task resource the engine cannot serve is refused before anything runs, naming the state", () => {

@@ -136,6 +136,17 @@ describe("the program refuses to start", () => {
     });
   });
 
+  it("when one execution's history would exceed Step Functions' 25,000-event quota", async () => {
+    // 18 contender functions x 32 runs: fine locally, but the execution would fail on AWS.
+    const bob = (i: number): FixtureFiles => ({
+      [`python/bob${i}/contender.json`]: TWO_CONTENDERS["python/bob/contender.json"]!,
+      [`python/bob${i}/main.py`]: TWO_CONTENDERS["python/bob/main.py"]!,
+    });
+    const many = Object.assign({}, ...Array.from({ length: 18 }, (_, i) => bob(i))) as FixtureFiles;
+    const { run } = await load(many, { "s3-archive-bench:runsPerContender": 32 });
+    await expect(run()).rejects.toThrow(/18 contender functions at runsPerContender 32 would exceed .*history quota .*at most 17 fit/);
+  });
+
   it("on invalid stack config, before touching contenders", async () => {
     const { run } = await load(TWO_CONTENDERS, { "s3-archive-bench:runsPerContender": 0 });
     await expect(run()).rejects.toThrow(/invalid stack configuration: s3-archive-bench:runsPerContender: /);

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TWO_CONTENDERS, baseConfig, writeContendersRoot } from "./support/contender-fixtures";
 import { ACCOUNT, REGION, byName, loadProgram, ofType, type RecordedResource } from "./support/pulumi-program";
+import { contenderArnPatterns, contenderPolicy, policyJson, stateMachinePolicy } from "../components/policies";
 
 const P = "s3-archive-bench-test";
 const fnArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
@@ -57,17 +58,19 @@ describe("IAM policies, statement by statement", () => {
     expect(ofType(all, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")).toHaveLength(0);
   });
 
-  it("contender role: read+list sources, write+multipart in archives/ and scratch/, own logs", () => {
+  it("contender role: read+list sources, write+multipart in archives/ and scratch/, read scratch/, own logs", () => {
     expect(policyOf("contender-role")).toEqual([
       listSources(),
       { Sid: "ReadSources", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${bucketArn}/files/*`] },
+      { Sid: "ReadScratch", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${bucketArn}/scratch/*`] },
       {
         Sid: "WriteArchivesAndScratch",
         Effect: "Allow",
         Action: ["s3:PutObject", ...MULTIPART],
         Resource: [`${bucketArn}/archives/*`, `${bucketArn}/scratch/*`],
       },
-      logs(...CONTENDER_FNS.map((f) => `/aws/lambda/${f}`)),
+      // One pattern per architecture, not one ARN per contender (IAM's 10,240-character cap).
+      logs(`/aws/lambda/${P}-*-arm64`, `/aws/lambda/${P}-*-x86_64`),
     ]);
   });
 
@@ -89,7 +92,7 @@ describe("IAM policies, statement by statement", () => {
   });
 
   it("state machine: invokes only this stack's functions, reads contender config, deletes archives, delivers logs", () => {
-    const contenders = CONTENDER_FNS.map(fnArn);
+    const contenders = [fnArn(`${P}-*-arm64`), fnArn(`${P}-*-x86_64`)];
     expect(policyOf("benchmark")).toEqual([
       {
         Sid: "InvokeStackFunctions",
@@ -136,6 +139,49 @@ function allows(statements: Statement[], action: string, resource: string, conte
   );
 }
 
+describe("contender name patterns", () => {
+  it("let the state machine invoke and read every deployed contender, and no harness or foreign function", () => {
+    const p = policyOf("benchmark");
+    for (const name of CONTENDER_FNS) {
+      expect(allows(p, "lambda:InvokeFunction", fnArn(name)), name).toBe(true);
+      expect(allows(p, "lambda:GetFunctionConfiguration", fnArn(name)), name).toBe(true);
+    }
+    for (const name of [`${P}-validate`, `${P}-score`]) {
+      expect(allows(p, "lambda:InvokeFunction", fnArn(name)), name).toBe(true);
+      expect(allows(p, "lambda:GetFunctionConfiguration", fnArn(name)), name).toBe(false);
+    }
+    for (const name of [`${P}-fill-bucket`, "other-project-test-typescript-alice-arm64"])
+      expect(allows(p, "lambda:InvokeFunction", fnArn(name)), name).toBe(false);
+    expect(allows(p, "lambda:InvokeFunction", `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${CONTENDER_FNS[0]}`)).toBe(false);
+  });
+
+  it("let contenders write their own log groups and no harness function's", () => {
+    const p = policyOf("contender-role");
+    for (const name of CONTENDER_FNS) expect(allows(p, "logs:PutLogEvents", `${streams(`/aws/lambda/${name}`).slice(0, -1)}log-stream:x`)).toBe(true);
+    for (const name of ["validate", "score", "fill-bucket"])
+      expect(allows(p, "logs:PutLogEvents", `${streams(`/aws/lambda/${P}-${name}`).slice(0, -1)}log-stream:x`), name).toBe(false);
+  });
+
+  it("keep every policy under IAM's 10,240 characters at 100 contenders with 64-character names", () => {
+    const names = Array.from({ length: 100 }, (_, i) => `${P}-${"x".repeat(64 - P.length - 10)}${String(i).padStart(2, "0")}-x86_64`);
+    expect(names.every((n) => n.length === 64)).toBe(true);
+    const bucket = "arn:aws:s3:::bench-a1b2c3";
+    const docs = [
+      stateMachinePolicy({ bucketArn: bucket, harnessFunctionArns: [fnArn(`${P}-validate`), fnArn(`${P}-score`)], contenderFunctionArns: names.map(fnArn), namePrefix: P }),
+      contenderPolicy({ bucketArn: bucket, filesPrefix: "files", namePrefix: P, logGroupArns: names.map((n) => streams(`/aws/lambda/${n}`).slice(0, -2)) }),
+    ];
+    for (const doc of docs) expect(policyJson(doc, "test").length).toBeLessThan(2_000);
+    expect(() => policyJson({ Version: "2012-10-17", Statement: [{ Sid: "Big", Effect: "Allow", Action: ["s3:GetObject"], Resource: ["x".repeat(10_240)] }] }, "some role")).toThrow(
+      /some role: IAM policy of \d+ characters exceeds the 10240/,
+    );
+  });
+
+  it("refuse an ARN that does not follow the contender naming", () => {
+    expect(() => contenderArnPatterns([fnArn(`${P}-validate`)], P)).toThrow(/expected a name of the form/);
+    expect(() => contenderArnPatterns([fnArn("other-typescript-alice-arm64")], P)).toThrow(/expected a name of the form/);
+  });
+});
+
 describe("what the contender role cannot do", () => {
   it("cannot delete or overwrite sources, nor delete archives", () => {
     const p = policyOf("contender-role");
@@ -146,6 +192,14 @@ describe("what the contender role cannot do", () => {
     expect(allows(p, "s3:DeleteObject", `${bucketArn}/archives/c/e/run-0.zip`)).toBe(false);
     expect(allows(p, "s3:DeleteBucket", bucketArn)).toBe(false);
     expect(allows(p, "s3:PutBucketPolicy", bucketArn)).toBe(false);
+  });
+
+  it("can assemble an archive from scratch parts: UploadPartCopy needs GetObject on the source, PutObject on the target", () => {
+    const p = policyOf("contender-role");
+    for (const source of [`${bucketArn}/scratch/c/e/part-1`, `${bucketArn}/files/abc`])
+      expect(allows(p, "s3:GetObject", source), source).toBe(true);
+    expect(allows(p, "s3:PutObject", `${bucketArn}/archives/c/e/run-0.zip`)).toBe(true);
+    expect(allows(p, "s3:PutObject", `${bucketArn}/scratch/c/e/part-1`)).toBe(true);
   });
 
   it("cannot read archives or list outside the source prefix", () => {

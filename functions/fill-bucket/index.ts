@@ -53,7 +53,9 @@ export async function handler(event: FillInput): Promise<FillResult> {
     }
     let deleted = 0;
     const previous = decision.previous;
-    if (previous && (previous.bucket !== bucket || previous.prefix !== prefix)) {
+    if (previous && previous.bucket !== bucket) {
+      deleted += await emptyReplacedBucket(client, previous.bucket, previous.prefix);
+    } else if (previous && previous.prefix !== prefix) {
       deleted += await emptyIfBucketExists(client, previous.bucket, previous.prefix);
     }
     const summary = await fillBucket(client, decision.params, {
@@ -75,6 +77,24 @@ async function emptyIfBucketExists(client: S3Client, bucket: string, prefix: str
     return await emptyPrefix(client, bucket, prefix);
   } catch (error) {
     if (error instanceof Error && error.name === "NoSuchBucket") return 0;
+    throw error;
+  }
+}
+
+/**
+ * The bucket changed: the stack's bucket was replaced, and by now this function's role only names
+ * the new one (components/policies.ts fillerPolicy), so S3 answers the old one with 403. Pulumi
+ * deletes the replaced bucket afterwards with forceDestroy, objects and all; failing here instead
+ * would fail `pulumi up`, and every retry of it, on the same update event.
+ */
+async function emptyReplacedBucket(client: S3Client, bucket: string, prefix: string): Promise<number> {
+  try {
+    return await emptyIfBucketExists(client, bucket, prefix);
+  } catch (error) {
+    if (error instanceof Error && error.name === "AccessDenied") {
+      console.log(`fill-bucket: previous bucket ${bucket} is out of this role's reach (replaced bucket: Pulumi deletes it); not emptied`);
+      return 0;
+    }
     throw error;
   }
 }
