@@ -8,7 +8,9 @@ import { PrDeploymentsConfig } from "./pr-deployments";
 const keyPrefix = z
   .string()
   .min(1)
-  .regex(/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/, "must be an S3 key prefix without leading or trailing '/'")
+  // No `*`: the prefix goes into IAM resource ARNs and conditions, where `*` is a wildcard (a
+  // prefix of `*` would let contenders read archives/ too).
+  .regex(/^[A-Za-z0-9!_.'()-]+(\/[A-Za-z0-9!_.'()-]+)*$/, "must be an S3 key prefix of letters, digits and !_.'()- without leading or trailing '/'")
   .refine((p) => !["archives", "scratch"].some((r) => p === r || p.startsWith(`${r}/`)), {
     message: "must not be under archives/ or scratch/ (those prefixes expire and belong to contenders)",
   });

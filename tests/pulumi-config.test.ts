@@ -57,7 +57,7 @@ describe("stack configuration", () => {
   });
 
   it("keeps the source prefix away from the contenders' prefixes", () => {
-    for (const filesPrefix of ["archives", "scratch/files", "/files", "files/"]) {
+    for (const filesPrefix of ["archives", "scratch/files", "/files", "files/", "*", "fi*es"]) {
       const c = { ...baseConfig("contenders"), "s3-archive-bench:filesPrefix": filesPrefix };
       expect(() => readStackConfig(configFrom(c)), filesPrefix).toThrow(/s3-archive-bench:filesPrefix: /);
     }
