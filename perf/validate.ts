@@ -6,14 +6,13 @@
 // inline digest; "validate-worker": hashing on a worker thread, for comparison). Each child
 // reports wall time, its own CPU (all threads, including the digest worker) and its peak RSS
 // (VmHWM), so the numbers are the validator's alone, not the fill's or the archive writer's.
-import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { PassThrough } from "node:stream";
 import { parseArgs } from "node:util";
 import { CreateBucketCommand, GetObjectCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import ZipStream from "zip-stream";
 import { startEmbeddedS3 } from "../local/s3";
+import { runPerfChild, vmHwmMiB } from "./child";
 import { fillBucket } from "../functions/fill-bucket/fill";
 import { MIB, objectContent, planObjects } from "../functions/fill-bucket/plan";
 import { validateArchive, type DigestMode } from "../functions/validate/validate";
@@ -32,11 +31,6 @@ interface ChildReport {
   system: number;
   peakRssMiB: number;
   startRssMiB: number;
-}
-
-function vmHwmMiB(): number {
-  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
-  return match ? Number(match[1]) / 1024 : Number.NaN;
 }
 
 /** One measurement in a fresh process, so peak RSS belongs to this mode alone. */
@@ -64,21 +58,7 @@ async function child(argv: string[]): Promise<void> {
 }
 
 function runChild(mode: Mode, config: S3ClientConfig, bucket: string, count: number): Promise<ChildReport> {
-  // Same node, same loader flags (tsx), same dispatcher: `run.ts validate --child ...`.
-  const args = [...process.execArgv, process.argv[1]!, "validate", "--child", mode, JSON.stringify(config), bucket, String(count)];
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    proc.stdout.on("data", (c: Buffer) => (out += c.toString()));
-    proc.stderr.on("data", (c: Buffer) => (err += c.toString()));
-    proc.on("error", reject);
-    proc.on("exit", (code) => {
-      const line = out.trim().split("\n").at(-1) ?? "";
-      if (code === 0 && line.startsWith("{")) resolve(JSON.parse(line) as ChildReport);
-      else reject(new Error(`${mode} child failed (code ${code}): ${err.slice(-2000)}`));
-    });
-  });
+  return runPerfChild<ChildReport>("validate", [mode, JSON.stringify(config), bucket, String(count)], `${mode} child`);
 }
 
 async function writeArchive(client: S3Client, bucket: string, plan: ReturnType<typeof planObjects>, keys: readonly string[]): Promise<void> {

@@ -32,7 +32,7 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { copyFile, mkdir, mkdtemp, open, readFile, rm, stat, writeFile, type FileHandle } from "node:fs/promises";
-import { readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable, Writable } from "node:stream";
@@ -43,6 +43,7 @@ import { isInvalidArchive } from "../functions/validate/errors";
 import type { ExpectedObject } from "../functions/validate/names";
 import { NativeCrcZipStream } from "../contenders/typescript/reference/src/native-crc-zip";
 import { needsZip64 } from "../contenders/typescript/reference/src/zip64";
+import { runPerfChild, vmHwmMiB } from "./child";
 
 const GIB = 1024 * MIB;
 const FOUR_GIB = 2 ** 32;
@@ -66,11 +67,6 @@ interface ChildReport {
   peakRssMiB: number;
 }
 
-function vmHwmMiB(): number {
-  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
-  return match ? Number(match[1]) / 1024 : Number.NaN;
-}
-
 async function child(path: string, expectedFile: string): Promise<void> {
   const expected = JSON.parse(await readFile(expectedFile, "utf8")) as ExpectedObject[];
   const bytes = (await stat(path)).size;
@@ -89,21 +85,7 @@ async function child(path: string, expectedFile: string): Promise<void> {
 }
 
 function runChild(path: string, expectedFile: string): Promise<ChildReport> {
-  // Same node, same loader flags (tsx), same dispatcher: `run.ts zip64 --child ...`.
-  const args = [...process.execArgv, process.argv[1]!, "zip64", "--child", path, expectedFile];
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    proc.stdout.on("data", (c: Buffer) => (out += c.toString()));
-    proc.stderr.on("data", (c: Buffer) => (err += c.toString()));
-    proc.on("error", reject);
-    proc.on("exit", (code) => {
-      const line = out.trim().split("\n").at(-1) ?? "";
-      if (code === 0 && line.startsWith("{")) resolve(JSON.parse(line) as ChildReport);
-      else reject(new Error(`validation child failed (code ${code}): ${err.slice(-2000)}`));
-    });
-  });
+  return runPerfChild<ChildReport>("zip64", [path, expectedFile], "validation child");
 }
 
 // ---------------------------------------------------------------------------------------------
