@@ -14,6 +14,7 @@ import { ResultDocument, parsePayload } from "../harness/contracts";
 import { ExecutionHistoryTracker } from "./aws-history";
 import { ExecutionInput } from "./aws-outputs";
 import type { ProgressSink } from "./progress";
+import { parseJsonText } from "./task-error";
 
 /** The execution ended other than SUCCEEDED (or its output is not a result document). */
 export class ExecutionFailedError extends Error {
@@ -75,7 +76,7 @@ export async function watchExecution(
   options: WatchOptions,
 ): Promise<DescribeExecutionCommandOutput> {
   const first = await client.send(new DescribeExecutionCommand({ executionArn }));
-  const input = ExecutionInput.safeParse(parseJsonOrUndefined(first.input));
+  const input = ExecutionInput.safeParse(parseJsonText(first.input));
   const tracker = new ExecutionHistoryTracker(input.success ? input.data : undefined, sink);
   let described = first;
   for (;;) {
@@ -86,14 +87,6 @@ export async function watchExecution(
     await sleep(options.pollMs, undefined, { signal: options.signal }).catch(() => options.signal?.throwIfAborted());
     options.signal?.throwIfAborted();
     described = await client.send(new DescribeExecutionCommand({ executionArn }));
-  }
-}
-
-function parseJsonOrUndefined(text: string | undefined): unknown {
-  try {
-    return text === undefined ? undefined : JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }
 
@@ -115,7 +108,7 @@ export async function executionResult(client: SFNClient, described: DescribeExec
     if (described.output === undefined) {
       throw new ExecutionFailedError(`execution ${name} succeeded but returned no output (outputDetails: ${JSON.stringify(described.outputDetails ?? {})})`);
     }
-    const output = parseJsonOrUndefined(described.output);
+    const output = parseJsonText(described.output);
     try {
       return parsePayload(ResultDocument, output, `result document of execution ${name}`);
     } catch (error) {
@@ -145,7 +138,7 @@ export async function executionResult(client: SFNClient, described: DescribeExec
 
 /** Lambda causes are JSON ({errorType, errorMessage, trace}); keep the readable part. */
 function describeCause(cause: string | undefined): string | undefined {
-  const parsed = parseJsonOrUndefined(cause) as { errorType?: unknown; errorMessage?: unknown } | undefined;
+  const parsed = parseJsonText(cause) as { errorType?: unknown; errorMessage?: unknown } | undefined;
   if (parsed && typeof parsed.errorMessage === "string") {
     return typeof parsed.errorType === "string" ? `${parsed.errorType}: ${parsed.errorMessage}` : parsed.errorMessage;
   }

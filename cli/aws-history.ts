@@ -11,6 +11,7 @@ import type { HistoryEvent } from "@aws-sdk/client-sfn";
 import { RankEvent, RunOutcome, ValidationOutcome } from "../harness/contracts";
 import type { ExecutionInput } from "./aws-outputs";
 import type { ProgressSink } from "./progress";
+import { parseJsonText, taskErrorText } from "./task-error";
 
 interface Frame {
   map: string;
@@ -19,24 +20,9 @@ interface Frame {
 
 const ITERATION_END = new Set(["MapIterationSucceeded", "MapIterationFailed", "MapIterationAborted"]);
 
-function parseJson(text: string | undefined): unknown {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 /** The output of any *StateExited event. */
 function stateOutput(event: HistoryEvent): unknown {
-  return parseJson(event.stateExitedEventDetails?.output);
-}
-
-function errorText(error: { Error: string; Cause?: string }): string {
-  const cause = parseJson(error.Cause) as { errorMessage?: unknown } | undefined;
-  const message = typeof cause?.errorMessage === "string" ? cause.errorMessage : error.Cause;
-  return message ? `${error.Error}: ${message}` : error.Error;
+  return parseJsonText(event.stateExitedEventDetails?.output);
 }
 
 export class ExecutionHistoryTracker {
@@ -122,7 +108,7 @@ export class ExecutionHistoryTracker {
           contender: this.contenderName(contender),
           run: run.index,
           ok: run.ok,
-          detail: run.ok ? undefined : errorText(run.error),
+          detail: run.ok ? undefined : taskErrorText(run.error),
         });
       }
       return;
@@ -137,15 +123,15 @@ export class ExecutionHistoryTracker {
           kind: "validated",
           contender: this.contenderName(contender),
           ok: v.ok,
-          detail: v.ok ? undefined : errorText(v.error),
+          detail: v.ok ? undefined : taskErrorText(v.error),
         });
       }
       return;
     }
     if (path.length === 0 && !this.rankingNoted) {
       // The Rank task's Payload (AWS) or a state's input (a Pass stand-in) is a RankEvent.
-      const parameters = parseJson(event.taskScheduledEventDetails?.parameters) as { Payload?: unknown } | undefined;
-      const candidate = parameters?.Payload ?? parseJson(event.stateEnteredEventDetails?.input);
+      const parameters = parseJsonText(event.taskScheduledEventDetails?.parameters) as { Payload?: unknown } | undefined;
+      const candidate = parameters?.Payload ?? parseJsonText(event.stateEnteredEventDetails?.input);
       if (candidate !== undefined && RankEvent.safeParse(candidate).success) {
         this.rankingNoted = true;
         this.sink.note("ranking");

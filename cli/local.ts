@@ -7,6 +7,7 @@ import type { TaskObserver } from "../local/task-handlers";
 import { EXIT, parseCommandArgs, positiveInt, positiveNumber } from "./args";
 import { ProgressReporter, reportScores, type ProgressSink } from "./progress";
 import { renderResultTable, useColor } from "./table";
+import { taskErrorText } from "./task-error";
 
 /** Defaults sized to finish in about a minute on a 2-core machine. */
 export const LOCAL_DEFAULTS = {
@@ -46,16 +47,6 @@ exit codes: 0 the run completed (contender failures are results), 1 the harness 
 
 const ARCHIVE_KEY = /^archives\/([^/]+)\/[^/]+\/run-(\d+)\.zip$/;
 
-function errorText(error: { Error: string; Cause: string }): string {
-  try {
-    const cause = JSON.parse(error.Cause) as { errorMessage?: unknown };
-    if (typeof cause.errorMessage === "string") return `${error.Error}: ${cause.errorMessage}`;
-  } catch {
-    // a plain-text cause
-  }
-  return `${error.Error}: ${error.Cause}`;
-}
-
 /** Turns the engine's Task calls into progress events: who runs, which run ended, validation. */
 export function progressObserver(sink: ProgressSink, runsPerContender?: number): TaskObserver {
   const started = new Set<string>();
@@ -73,14 +64,14 @@ export function progressObserver(sink: ProgressSink, runsPerContender?: number):
       } else if (call.phase === "ended") {
         sink.onEvent({ kind: "run-finished", contender, run, ok: true });
       } else if (call.phase === "failed") {
-        sink.onEvent({ kind: "run-finished", contender, run, ok: false, detail: errorText(call.error) });
+        sink.onEvent({ kind: "run-finished", contender, run, ok: false, detail: taskErrorText(call.error) });
       }
     } else if (call.stateName === TASK_STATES.validateArchive && contender && call.phase !== "started") {
       sink.onEvent({
         kind: "validated",
         contender,
         ok: call.phase === "ended",
-        detail: call.phase === "failed" ? errorText(call.error) : undefined,
+        detail: call.phase === "failed" ? taskErrorText(call.error) : undefined,
       });
     } else if (call.stateName === TASK_STATES.rank && call.phase === "started" && !rankingNoted) {
       rankingNoted = true;
