@@ -11,7 +11,8 @@ import {
   type ScoreContenderEvent,
   type UnrankedSuccessRow,
 } from "../harness/contracts";
-import { UnknownRegionError, formatReportLine, handler } from "../functions/score/index";
+import { UnknownRegionError, handler } from "../functions/score/index";
+import { formatReportLine } from "./support/report-lines";
 
 const ARN = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:bench-dev-${name}`;
 

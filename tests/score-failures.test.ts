@@ -2,7 +2,8 @@
 // problem turns into. Error payloads are shaped like what Lambda and Step Functions return.
 import { describe, expect, it } from "vitest";
 import { InvalidPayloadError, ResultDocument, type ContenderOutcome, type RunOutcome, type ScoreInput, type TaskError } from "../harness/contracts";
-import { classifyRunError, formatReportLine, handler } from "../functions/score/index";
+import { classifyRunError, handler } from "../functions/score/index";
+import { formatReportLine } from "./support/report-lines";
 
 const REQ = "6f4f7c1e-2b7a-4d0e-8a51-94c3f0e2d1aa";
 const REPORT = formatReportLine({ requestId: REQ, durationMs: 1000, billedDurationMs: 1000, memorySizeMb: 512, maxMemoryUsedMb: 100, initDurationMs: null });

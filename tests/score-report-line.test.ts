@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ReportLineError, decodeLogResult, formatReportLine, parseReportLine } from "../functions/score/index";
+import { ReportLineError, decodeLogResult, parseReportLine } from "../functions/score/index";
+import { reportLine } from "../local/lambda/index";
+import { formatReportLine } from "./support/report-lines";
 
 const ID = "3f1c9a2e-8d7b-4c2a-9e55-0b7d1f2a6c11";
 const WARM = `REPORT RequestId: ${ID}\tDuration: 212631.00 ms\tBilled Duration: 212632 ms\tMemory Size: 512 MB\tMax Memory Used: 300 MB`;
@@ -93,11 +95,19 @@ describe("parseReportLine", () => {
     expectReportError(JSON.stringify({ type: "platform.report", record: { metrics: { durationMs: 1 } } }), "garbled", /metrics.billedDurationMs/);
   });
 
-  it("round-trips formatReportLine (what the local sandboxes print)", () => {
+  it("round-trips the fixture format", () => {
     const cold = { requestId: ID, durationMs: 1234.5, billedDurationMs: 1235, memorySizeMb: 256, maxMemoryUsedMb: 77, initDurationMs: 150.2 };
     const line = formatReportLine(cold);
     expect(line).toBe(`REPORT RequestId: ${ID}\tDuration: 1234.50 ms\tBilled Duration: 1235 ms\tMemory Size: 256 MB\tMax Memory Used: 77 MB\tInit Duration: 150.20 ms`);
     expect(parseReportLine(line)).toEqual({ ...cold, restoreDurationMs: null });
+  });
+
+  it("reads what the local sandboxes print, cold, warm and with a Status", () => {
+    const cold = reportLine({ requestId: ID, durationMs: 1234.5, memorySizeMb: 256, maxMemoryUsedMb: 77, initDurationMs: 150.2 });
+    // Billed Duration includes the init phase: ceil(1234.5 + 150.2).
+    expect(parseReportLine(cold)).toEqual({ requestId: ID, durationMs: 1234.5, billedDurationMs: 1385, memorySizeMb: 256, maxMemoryUsedMb: 77, initDurationMs: 150.2, restoreDurationMs: null });
+    const timedOut = reportLine({ requestId: ID, durationMs: 3000, memorySizeMb: 128, maxMemoryUsedMb: 60, status: { kind: "timeout" } });
+    expect(parseReportLine(timedOut)).toMatchObject({ durationMs: 3000, billedDurationMs: 3000, initDurationMs: null });
   });
 
   it("decodes the base64 LogResult of Invoke", () => {

@@ -2,7 +2,8 @@
 // Python's decimal module), not by running the code under test.
 import { describe, expect, it } from "vitest";
 import { ResultDocument, type ContenderOutcome, type FunctionConfig, type RunOutcome, type ScoreInput } from "../harness/contracts";
-import { UnknownRegionError, formatReportLine, handler } from "../functions/score/index";
+import { UnknownRegionError, handler } from "../functions/score/index";
+import { formatReportLine } from "./support/report-lines";
 
 const ARN = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:bench-dev-${name}`;
 

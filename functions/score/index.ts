@@ -22,7 +22,7 @@ import {
 } from "../../harness/contracts";
 import { rankScores, scoreAll, scoreOneContender } from "./score";
 
-export { parseReportLine, formatReportLine, decodeLogResult, ReportLineError, type ReportMetrics } from "./report-line";
+export { parseReportLine, decodeLogResult, ReportLineError, type ReportMetrics } from "./report-line";
 export { classifyRunError, describeTaskError, validationFailureReason } from "./failures";
 export { LAMBDA_RATES, UnknownRegionError, isPricedRegion, lambdaRatesFor } from "./pricing";
 export { priceRun } from "./price";

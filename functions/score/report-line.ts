@@ -2,7 +2,7 @@
 // last 4 KB of the invocation's log, base64). Lambda ends every invocation's log with a REPORT
 // line; with SnapStart it adds `Restore Duration`, with X-Ray an `XRAY TraceId: ...` line after
 // it, and functions using the JSON log format get a `platform.report` JSON record instead. The
-// local sandboxes print the text form through `formatReportLine`, so both engines meet here.
+// local sandboxes print the text form (local/lambda/report.ts), so both engines meet here.
 
 export interface ReportMetrics {
   requestId: string;
@@ -124,22 +124,4 @@ function tryParseJsonReport(line: string): ReportMetrics | null {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/**
- * The text REPORT line exactly as Lambda prints it (tab-separated, durations with 2 decimals,
- * billed duration and memory as integers). The local sandboxes use this so that the scorer
- * reads local and AWS runs the same way.
- */
-export function formatReportLine(m: Omit<ReportMetrics, "restoreDurationMs"> & { restoreDurationMs?: number | null }): string {
-  const parts = [
-    `REPORT RequestId: ${m.requestId}`,
-    `Duration: ${m.durationMs.toFixed(2)} ms`,
-    `Billed Duration: ${Math.round(m.billedDurationMs)} ms`,
-    `Memory Size: ${m.memorySizeMb} MB`,
-    `Max Memory Used: ${m.maxMemoryUsedMb} MB`,
-  ];
-  if (m.initDurationMs !== null) parts.push(`Init Duration: ${m.initDurationMs.toFixed(2)} ms`);
-  if (m.restoreDurationMs != null) parts.push(`Restore Duration: ${m.restoreDurationMs.toFixed(2)} ms`);
-  return parts.join("\t");
 }

@@ -7,7 +7,8 @@ import "../../local/polyfills";
 import { StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
 import type { ContenderEvent, ValidateInput, ValidateResult } from "../../harness/contracts";
 import { TASK_STATES, type ExecutionInput } from "../../harness/definition";
-import { formatReportLine, handler as scorer } from "../../functions/score/index";
+import { handler as scorer } from "../../functions/score/index";
+import { formatReportLine } from "./report-lines";
 
 export type RunBehaviour = "ok" | { functionError: string } | { serviceError: string };
 
