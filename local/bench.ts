@@ -13,7 +13,7 @@ import { contenderFunctionName, discoverContenders, type ContenderSpec } from ".
 import { selectContenders } from "../harness/selection";
 import { HARNESS_FUNCTIONS, packageContender, packageHarnessFunction, type HarnessFunctionName, type PackagedCode } from "../harness/packaging";
 import { FillResult, parsePayload, ResultDocument, type Architecture } from "../harness/contracts";
-import { runStateMachine, type ExecutionEvent } from "./engine";
+import { LOCAL_ACCOUNT, runStateMachine, type ExecutionEvent } from "./engine";
 import type { TaskObserver } from "./task-handlers";
 import { LambdaSandboxes, type SandboxRuntime } from "./lambda";
 import { LOCAL_REGION, startEmbeddedS3 } from "./s3";
@@ -102,7 +102,7 @@ export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBe
     const packageStart = Date.now();
     /** Registers packaged code as a local function with the embedded S3's env; returns its ARN. */
     const register = (name: string, code: PackagedCode, size: FunctionSize, architecture: Architecture) => {
-      const arn = `arn:aws:lambda:${LOCAL_REGION}:000000000000:function:${name}`;
+      const arn = `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}`;
       sandboxes.register({
         name,
         arn,

@@ -1,4 +1,4 @@
-// `npm run perf -- contender <lang>/<dev_id> [--counts 100,200] [--object-mb 5] [--repeat 2]
+// `npm run perf -- contender <lang>/<dev_id> [--counts 100,200] [--object-mb 5 (MiB, mean)] [--repeat 2]
 //                                             [--profile contender|baseline] [--naive]
 //                                             [--variants '[{}, {"partSize":16777216}]']`
 //
@@ -9,7 +9,6 @@
 // handler call, VmHWM from /proc/self/status. `--profile <mode>` adds a --cpu-prof run of the contender or the baseline
 // and prints the top self-time functions and packages.
 import { spawn } from "node:child_process";
-import { createHash, randomFillSync } from "node:crypto";
 import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,7 +19,6 @@ import {
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
-  PutObjectCommand,
   S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
@@ -28,6 +26,7 @@ import { PassThrough, type Readable } from "node:stream";
 import { Upload } from "@aws-sdk/lib-storage";
 import ZipStream from "zip-stream";
 import { startEmbeddedS3 } from "../local/s3";
+import { fillBucket } from "../functions/fill-bucket/fill";
 import { listSourceObjects } from "../contenders/typescript/reference/src/list";
 import { OrderedPrefetcher } from "../contenders/typescript/reference/src/prefetch";
 import { downloadChunks } from "../contenders/typescript/reference/src/download";
@@ -191,23 +190,6 @@ async function runChildProcess(bundle: string, mode: string, config: object, env
   return JSON.parse(line.slice(7)) as { wallS: number; cpuS: number; systemS: number; peakRssMb: number; result: unknown };
 }
 
-async function fill(client: S3Client, from: number, to: number, objectMb: number): Promise<number> {
-  let next = from;
-  let bytes = 0;
-  const worker = async () => {
-    for (let i = next++; i < to; i = next++) {
-      // 5 MB +- 1 MB, deterministic per index: the shape of the contest's dataset.
-      const size = Math.round(objectMb * MB + (((i * 7919) % 2001) - 1000) * 1000);
-      const body = randomFillSync(Buffer.allocUnsafe(size));
-      const key = `${PREFIX}/${createHash("sha256").update(body).digest("hex")}`;
-      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
-      bytes += size;
-    }
-  };
-  await Promise.all(Array.from({ length: 4 }, worker));
-  return bytes;
-}
-
 async function summariseProfile(dir: string): Promise<void> {
   const file = (await readdir(dir)).find((f) => f.endsWith(".cpuprofile"));
   if (!file) throw new Error(`no .cpuprofile in ${dir}`);
@@ -269,11 +251,11 @@ export async function main(argv: string[]): Promise<void> {
   const rows: Row[] = [];
   try {
     await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    let filledCount = 0;
-    let filledBytes = 0;
     for (const count of counts) {
-      filledBytes += await fill(client, filledCount, count, objectMb);
-      filledCount = count;
+      // The contest's own dataset (sizes N(mean, 1 MiB), key = sha256): fillBucket leaves exactly
+      // this count's objects under the prefix.
+      const filled = await fillBucket(client, { bucket: BUCKET, prefix: PREFIX, objectCount: count, objectSizeMb: objectMb, seed: "perf-contender" });
+      const filledBytes = filled.totalBytes;
       console.log(`dataset: ${count} objects, ${(filledBytes / MB).toFixed(0)} MB (moto pid ${s3.pid})`);
       for (let r = 0; r < Number(values.repeat); r++) {
         for (const variant of variants) {
