@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LAMBDA_RATES, UnknownRegionError, isPricedRegion, lambdaRatesFor } from "../functions/score/index";
+import { LAMBDA_RATES, UnknownRegionError, isPricedRegion, lambdaRatesFor } from "../harness/pricing";
 
 describe("pricing table", () => {
   it("covers the regions the benchmark is deployed to, with the us-east-1 first-tier rates", () => {

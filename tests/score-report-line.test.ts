@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ReportLineError, decodeLogResult, parseReportLine } from "../functions/score/index";
+import { ReportLineError, decodeLogResult, parseReportLine } from "../harness/report-line";
 import { reportLine } from "../local/lambda/index";
 import { formatReportLine } from "./support/report-lines";
 

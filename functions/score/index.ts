@@ -22,9 +22,9 @@ import {
 } from "../../harness/contracts";
 import { rankScores, scoreAll, scoreOneContender } from "./score";
 
-export { parseReportLine, decodeLogResult, ReportLineError, type ReportMetrics } from "./report-line";
+export { parseReportLine, decodeLogResult, ReportLineError, type ReportMetrics } from "../../harness/report-line";
 export { classifyRunError, describeTaskError, validationFailureReason } from "./failures";
-export { LAMBDA_RATES, UnknownRegionError, isPricedRegion, lambdaRatesFor } from "./pricing";
+export { LAMBDA_RATES, UnknownRegionError, isPricedRegion, lambdaRatesFor } from "../../harness/pricing";
 export { priceRun } from "./price";
 export { rank, rankScores, scoreAll, scoreContender, scoreOneContender } from "./score";
 

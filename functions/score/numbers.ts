@@ -7,7 +7,7 @@
 // - GB-seconds: 10 decimals;
 // - USD prices: 13 decimals (0.1 pico-dollar; keeps e.g. 106.3155 GB-s x $0.0000133334 =
 //   $0.0014175470877 exact, and >= 6 significant digits for the smallest storage prices);
-// - rates: written as the constants of pricing.ts, unrounded.
+// - rates: written as the constants of harness/pricing.ts, unrounded.
 // run_price_usd is the rounded sum of the unrounded parts, so it can differ from the sum of the
 // rounded parts by at most 1e-13.
 

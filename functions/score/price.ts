@@ -1,7 +1,7 @@
 // The price of ONE run at the mean billed duration: compute (memory x billed time x arch rate) +
 // ephemeral storage above the free 512 MB + one request.
 import type { Architecture } from "../../harness/contracts";
-import { FREE_EPHEMERAL_STORAGE_MB, type LambdaRates } from "./pricing";
+import { FREE_EPHEMERAL_STORAGE_MB, type LambdaRates } from "../../harness/pricing";
 import { GB_SECOND_DECIMALS, USD_DECIMALS, roundTo } from "./numbers";
 
 export interface PriceInput {

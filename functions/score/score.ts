@@ -14,8 +14,8 @@ import type {
 import { classifyRunError, quote, quoteRunError, validationFailureReason, describeTaskError, type FailureKind } from "./failures";
 import { roundMs, roundStats, stats } from "./numbers";
 import { priceRun } from "./price";
-import { lambdaRatesFor, type LambdaRates } from "./pricing";
-import { ReportLineError, decodeLogResult, parseReportLine, type ReportMetrics } from "./report-line";
+import { lambdaRatesFor, type LambdaRates } from "../../harness/pricing";
+import { ReportLineError, decodeLogResult, parseReportLine, type ReportMetrics } from "../../harness/report-line";
 
 type Verdict = { ok: true; row: UnrankedSuccessRow } | { ok: false; reason: string };
 

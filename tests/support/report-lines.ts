@@ -1,7 +1,7 @@
 // Test fixtures: REPORT lines with any metrics a test needs (e.g. a chosen billed duration), in
 // Lambda's text format. The local sandboxes print the real ones (local/lambda/report.ts); a
 // score test checks that the scorer reads those too.
-import type { ReportMetrics } from "../../functions/score/index";
+import type { ReportMetrics } from "../../harness/report-line";
 
 /** A REPORT line: tab-separated, durations with 2 decimals, billed duration and memory as integers. */
 export function formatReportLine(m: Omit<ReportMetrics, "restoreDurationMs"> & { restoreDurationMs?: number | null }): string {

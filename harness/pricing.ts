@@ -22,7 +22,7 @@
 // which a benchmark cannot know, and one benchmark run is far below the 6 B GB-s threshold.
 // Free tier is ignored for the same reason.
 
-import type { Architecture } from "../../harness/contracts";
+import type { Architecture } from "./contracts";
 
 export interface LambdaRates {
   /** USD per GB-second of billed duration, first tier, by architecture. */
@@ -62,7 +62,7 @@ export class UnknownRegionError extends Error {
   constructor(region: string) {
     super(
       `no Lambda prices for region '${region}': known regions are ${Object.keys(LAMBDA_RATES).join(", ")}; ` +
-        `add the region's rates (with their source) to functions/score/pricing.ts`,
+        `add the region's rates (with their source) to harness/pricing.ts`,
     );
     this.name = "UnknownRegionError";
   }
