@@ -14,7 +14,7 @@ import { BucketFiller } from "./components/bucket-filler";
 import { ContenderFactory } from "./components/contender-factory";
 import { HarnessFunction } from "./components/harness-function";
 import { PrDeployments, prDeploymentsArgs } from "./components/pr-deployments";
-import { scorerPolicy, validatorPolicy } from "./components/policies";
+import { scorerPolicy, validatorPolicy } from "./harness/policies";
 import { prepareContenders } from "./components/prepare-contenders";
 import { readAwsRegion, readStackConfig } from "./components/stack-config";
 

@@ -2,7 +2,7 @@
 // written by contenders under `archives/` and `scratch/`, which expire on their own.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ARCHIVES_PREFIX, SCRATCH_PREFIX } from "./policies";
+import { ARCHIVES_PREFIX, SCRATCH_PREFIX } from "../harness/policies";
 
 export interface BenchmarkBucketArgs {
   /** Days after which archives and scratch objects are deleted by S3 itself. */

@@ -3,7 +3,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { buildDefinition } from "../harness/definition";
-import { assumeRolePolicy, policyJson, stateMachinePolicy } from "./policies";
+import { assumeRolePolicy, policyJson, stateMachinePolicy } from "../harness/policies";
 
 export interface BenchmarkStateMachineArgs {
   stateMachineName: string;

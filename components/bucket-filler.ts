@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { FillParams } from "../harness/contracts";
 import { HarnessFunction } from "./harness-function";
 import type { PackagedCode } from "./lambda-shared";
-import { fillerPolicy } from "./policies";
+import { fillerPolicy } from "../harness/policies";
 
 export interface BucketFillerArgs {
   functionName: string;

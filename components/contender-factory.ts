@@ -4,7 +4,7 @@ import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { functionLogGroup, loggingConfig, zipCode } from "./lambda-shared";
-import { assumeRolePolicy, contenderPolicy, policyJson } from "./policies";
+import { assumeRolePolicy, contenderPolicy, policyJson } from "../harness/policies";
 import type { PreparedContender } from "./prepare-contenders";
 
 export interface ContenderFactoryArgs {

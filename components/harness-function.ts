@@ -2,7 +2,7 @@
 // policy it is given, its own log group, and the function.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assumeRolePolicy, type PolicyDocument } from "./policies";
+import { assumeRolePolicy, type PolicyDocument } from "../harness/policies";
 import { checkFunctionName, functionLogGroup, loggingConfig, zipCode, type PackagedCode } from "./lambda-shared";
 
 export interface HarnessFunctionArgs {

@@ -83,7 +83,7 @@ async function emptyIfBucketExists(client: S3Client, bucket: string, prefix: str
 
 /**
  * The bucket changed: the stack's bucket was replaced, and by now this function's role only names
- * the new one (components/policies.ts fillerPolicy), so S3 answers the old one with 403. Pulumi
+ * the new one (harness/policies.ts fillerPolicy), so S3 answers the old one with 403. Pulumi
  * deletes the replaced bucket afterwards with forceDestroy, objects and all; failing here instead
  * would fail `pulumi up`, and every retry of it, on the same update event.
  */

@@ -1,3 +1,4 @@
+// Pure (no Pulumi): components/ deploys these documents and the local S3 front enforces the same ones.
 // Every IAM policy of the stack, as pure functions of ARNs, so that the statements can be read in
 // one place and asserted exactly by the tests. Components turn them into JSON inside an apply.
 
