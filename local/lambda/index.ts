@@ -6,6 +6,7 @@ export { billedDurationMs, reportLine } from "./report";
 export {
   InvalidRequestContentException,
   LocalFunction,
+  ResourceConflictException,
   ResourceNotFoundException,
   SANDBOX_RUNTIMES,
   type FunctionConfiguration,
@@ -15,4 +16,5 @@ export {
   type Isolation,
   type SandboxesOptions,
   type SandboxRuntime,
+  type UpdateFunctionConfigurationInput,
 } from "./types";
