@@ -40,7 +40,7 @@ export async function startRun(event: StartRunEvent, client: DynamoDBClient): Pr
     engine: run.engine,
     cold: run.cold,
     warm: run.warm,
-    configurations: event.configurations,
+    configurations: event.functions.reduce((sum, fn) => sum + fn.memory_sizes.length, 0),
     skipped: run.skipped,
     methods: {
       stddev: "sample (n - 1)",

@@ -9,12 +9,11 @@
 //   is given up (counted as misclassified, never averaged in); a failed sample is not retried.
 import { InvokeCommand, type LambdaClient } from "@aws-sdk/client-lambda";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import type { SamplerContinuation, SamplerEvent, SamplerResult, SampleKind } from "../../harness/matrix/contracts";
+import { MAX_ATTEMPTS_PER_SLOT, type SamplerContinuation, type SamplerEvent, type SamplerResult, type SampleKind } from "../../harness/matrix/contracts";
 import { putItem, sampleSortKey, TTL_ATTRIBUTE, type SampleItem } from "../../harness/matrix/results-table";
 import { classifySample } from "./classify";
 import { DEFAULT_TIMING, FunctionControl, type ControlTiming } from "./function-control";
 
-export const MAX_ATTEMPTS_PER_SLOT = 3;
 
 export interface SamplerDeps {
   lambda: LambdaClient;

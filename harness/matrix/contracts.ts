@@ -69,6 +69,9 @@ export const Configuration = z.strictObject({
 });
 export type Configuration = z.infer<typeof Configuration>;
 
+/** The sampler retries a misclassified sample until this many attempts per slot, then gives the slot up. */
+export const MAX_ATTEMPTS_PER_SLOT = 3;
+
 /** Where a sampler call stopped: small, so Step Functions can carry it between calls. */
 export const SamplerContinuation = z.strictObject({
   cold_done: z.number().int().min(0),
@@ -102,7 +105,7 @@ export const SamplerResult = z.strictObject({
 });
 export type SamplerResult = z.infer<typeof SamplerResult>;
 
-export const StartRunEvent = z.strictObject({ action: z.literal("start-run"), run: RunSettings, configurations: z.number().int().positive() });
+export const StartRunEvent = z.strictObject({ action: z.literal("start-run"), run: RunSettings, functions: z.array(MatrixFunctionInput).min(1) });
 export const AggregateEvent = z.strictObject({
   action: z.literal("aggregate"),
   run_id: RunSettings.shape.run_id,
