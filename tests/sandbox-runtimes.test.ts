@@ -24,7 +24,7 @@ describe("local runtime versions", () => {
     const name = `version-${runtime.replace(".", "-")}`;
     sandboxes.register(fixtureFunction(name, "node-version", { runtime: runtime as "nodejs22.x" }));
     const body = await invokeJson(name);
-    expect(body.version.startsWith(prefix), JSON.stringify(body)).toBe(true);
+    expect(String(body.version).startsWith(prefix), JSON.stringify(body)).toBe(true);
     expect(body.pathNode).toBe(body.version);
     expect(body.execPath).not.toBe(process.execPath);
   });
