@@ -96,52 +96,31 @@ export async function run(argv: string[]): Promise<number> {
 
   // Loaded here so --help and usage errors stay instant.
   const { hostArchitecture } = await import("../harness/matrix/rust-build");
-  const { matrixFunctions, manifestOf } = await import("../harness/matrix/workloads");
-  const { packageMatrixFunction } = await import("../harness/matrix/package-workload");
-  const { localRuntimeAvailability } = await import("../local/lambda/runtime-versions");
+  const { prepareLocalTargets } = await import("../local/matrix-targets");
   const { runLocalMatrix, localHost, LOCAL_TIME_BUDGET_MS } = await import("../local/matrix");
   const { planRun, AWS_TIME_BUDGET_MS, SAMPLE_TTL_S } = await import("../harness/matrix/plan");
   const { estimateRun } = await import("../harness/matrix/estimate");
   const { LOCAL_REGION } = await import("../local/s3");
   const { formatEstimate, MatrixProgress, renderSummary } = await import("./matrix-output");
 
-  let functions;
-  try {
-    functions = matrixFunctions({
-      runtimes: list(flags.runtimes),
-      architectures: (list(flags.architectures) as ("arm64" | "x86_64")[] | undefined) ?? [hostArchitecture()],
-      workloads: list(flags.workloads) as ("cpu" | "memory" | "light")[] | undefined,
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const host = localHost();
   log(`host: ${host.cpu_model} (uname -m ${host.machine}, ${host.cpus} CPUs); both architectures run on this CPU`);
-  const skipped: { runtime: string; reason: string }[] = [];
-  for (const runtime of [...new Set(functions.map((fn) => fn.runtime))]) {
-    const availability = localRuntimeAvailability(runtime);
-    if (!availability.available) {
-      skipped.push({ runtime, reason: availability.reason });
-      log(`skipped ${runtime}: ${availability.reason}`);
-    }
-  }
   const packageStart = Date.now();
-  const targets = [];
-  for (const fn of functions.filter((f) => !skipped.some((s) => s.runtime === f.runtime))) {
-    try {
-      const manifest = manifestOf(fn);
-      const code = await packageMatrixFunction(fn, { binaryFor: "host" });
-      targets.push({ name: fn.name, runtime: fn.runtime, architecture: fn.architecture, workload: fn.workload, code, timeoutS: manifest.timeoutS, minMemoryMb: manifest.minMemoryMb });
-    } catch (error) {
-      if (!skipped.some((s) => s.runtime === fn.runtime)) {
-        const reason = `packaging failed: ${(error as Error).message.split("\n")[0]}`;
-        skipped.push({ runtime: fn.runtime, reason });
-        log(`skipped ${fn.runtime}: ${reason}`);
-      }
-    }
+  let prepared;
+  try {
+    prepared = await prepareLocalTargets(
+      {
+        runtimes: list(flags.runtimes),
+        architectures: (list(flags.architectures) as ("arm64" | "x86_64")[] | undefined) ?? [hostArchitecture()],
+        workloads: list(flags.workloads) as ("cpu" | "memory" | "light")[] | undefined,
+      },
+      (runtime, reason) => log(`skipped ${runtime}: ${reason}`),
+    );
+  } catch (error) {
+    throw new UsageError((error as Error).message);
   }
-  const ready = targets.filter((t) => !skipped.some((s) => s.runtime === t.runtime));
+  const { targets: ready, skipped } = prepared;
   if (!ready.length) throw new Error("no function of the selection can run on this machine (see the skipped lines above)");
   log(`packaged ${ready.length} function(s) in ${((Date.now() - packageStart) / 1000).toFixed(1)} s`);
 
