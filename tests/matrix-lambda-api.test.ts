@@ -157,6 +157,8 @@ describe("local Lambda API (AWS SDK over loopback)", () => {
     const name = "matrix-cpu-api";
     const control = new FunctionControl(client, name);
     await control.waitUntilUpdated();
+    await client.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, Environment: { Variables: { A: "1" } } }));
+    await control.waitUntilUpdated();
     await client.send(new InvokeCommand({ FunctionName: name, Payload: "{}" })); // an instance to retire: the update takes a while
     const before = api.calls["PUT configuration"] ?? 0;
     // Two forced cold starts at once: both see Successful, both update; the second conflicts and retries.
