@@ -4,7 +4,8 @@
 import { execSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { cargoCommand, cargoTargetDir } from "../harness/matrix/rust-build";
+import { cargoCommand, cargoTargetDir, hostArchitecture } from "../harness/matrix/rust-build";
+import { matrixFunctions, packageMatrixFunction } from "../harness/matrix/workloads";
 import { repoRoot } from "../harness/repo-root";
 
 const CRATES = ["_rust/lambda-loop", "cpu/rust", "memory/rust", "light/rust"];
@@ -28,5 +29,17 @@ describe("Rust workload crates", () => {
       env: { ...process.env, CARGO_TARGET_DIR: cargoTargetDir() },
     });
     expect(output).toMatch(/test result: ok\. 2 passed; 0 failed/);
+  }, 600_000);
+
+  it("packages bootstraps that need no glibc newer than Amazon Linux 2023's 2.34", async () => {
+    // Built on Debian 12 (glibc 2.36): a symbol versioned past 2.34 would fail Lambda's init with
+    // "version `GLIBC_2.35' not found". objdump lists the versions the binary needs.
+    for (const fn of matrixFunctions({ runtimes: ["provided.al2023"], architectures: [hostArchitecture()] })) {
+      const code = await packageMatrixFunction(fn);
+      const needed = execSync(`objdump -T ${path.join(code.dir, "bootstrap")}`, { encoding: "utf8" }).match(/GLIBC_2\.\d+/g) ?? [];
+      const newest = Math.max(...needed.map((version) => Number(version.split(".")[1])));
+      expect(needed.length, fn.name).toBeGreaterThan(0);
+      expect(newest, `${fn.name} needs GLIBC_2.${newest}`).toBeLessThanOrEqual(34);
+    }
   }, 600_000);
 });
