@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { MAX_RUNS_PER_CONTENDER } from "../harness/definition";
+import { LAMBDA_RATES, isPricedRegion } from "../harness/pricing";
 import { PrDeploymentsConfig } from "./pr-deployments";
 
 const keyPrefix = z
@@ -79,10 +80,20 @@ export function readStackConfig(config: pulumi.Config = new pulumi.Config()): St
   throw new StackConfigError(`invalid stack configuration: ${[...unknown, ...problems].join("; ")}`);
 }
 
-/** `aws:region` from the provider configuration: the region everything is deployed to. */
+/**
+ * `aws:region` from the provider configuration: the region everything is deployed to. It must be
+ * one the scorer has prices for: otherwise every execution would fail in its last state, after the
+ * fill and every run were paid for.
+ */
 export function readAwsRegion(): string {
   const region = new pulumi.Config("aws").get("region");
   if (!region) throw new StackConfigError("invalid stack configuration: aws:region: required (pulumi config set aws:region <region>)");
+  if (!isPricedRegion(region)) {
+    throw new StackConfigError(
+      `invalid stack configuration: aws:region: '${region}' has no Lambda prices, so no contender could be ranked there ` +
+        `(priced: the commercial regions where Lambda runs: ${Object.keys(LAMBDA_RATES).join(", ")})`,
+    );
+  }
   return region;
 }
 

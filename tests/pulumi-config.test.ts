@@ -147,6 +147,16 @@ describe("the program refuses to start", () => {
     await expect(run()).rejects.toThrow(/18 contender functions at runsPerContender 32 would exceed .*history quota .*at most 17 fit/);
   });
 
+  it("in a region without prices, naming it, before creating any resource", async () => {
+    const { run } = await load(TWO_CONTENDERS, { "aws:region": "us-gov-west-1" });
+    const error = await run().then(
+      () => undefined,
+      (e: unknown) => e as Error & { registered?: unknown[] },
+    );
+    expect(error?.message).toMatch(/invalid stack configuration: aws:region: 'us-gov-west-1' has no Lambda prices.*priced: .*us-east-1/);
+    expect(error?.registered).toEqual([]);
+  });
+
   it("on invalid stack config, before touching contenders", async () => {
     const { run } = await load(TWO_CONTENDERS, { "s3-archive-bench:runsPerContender": 0 });
     await expect(run()).rejects.toThrow(/invalid stack configuration: s3-archive-bench:runsPerContender: /);
