@@ -6,6 +6,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { pythonSdkPath } from "./python-sdk";
 import type { LocalFunction } from "./types";
 
 /** Folder of node-runtime.mjs: our stand-in for Lambda's /var/runtime. */
@@ -40,6 +41,13 @@ export function pythonFor(runtime: string): string {
   if (!found) throw new Error(`no python3 interpreter found for runtime ${runtime}`);
   pythons.set(runtime, found);
   return found;
+}
+
+const warned = new Set<string>();
+function warnOnce(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  console.warn(`[lambda sandboxes] ${message}`);
 }
 
 export function regionOf(arn: string): string {
@@ -87,6 +95,14 @@ export function lambdaEnvironment({ fn, runtimeApi, tmpDir }: InstanceEnvInput):
   // OS-only runtimes (provided.*) have no AWS_EXECUTION_ENV on Lambda.
   if (isNode || isPython) env.AWS_EXECUTION_ENV = `AWS_Lambda_${fn.runtime}`;
   if (isNode) env.NODE_PATH = fn.environment.NODE_PATH ?? fn.codeDir;
+  // Lambda's Python runtimes put their boto3/botocore (/var/runtime) on PYTHONPATH; the runtime
+  // inserts the function's folder before it (python-runtime.py), so a vendored SDK still wins.
+  if (isPython) {
+    const sdk = pythonSdkPath();
+    if (sdk.problem) warnOnce(sdk.problem);
+    const path = fn.environment.PYTHONPATH ?? sdk.path;
+    if (path) env.PYTHONPATH = path;
+  }
   if (tmpDir) env.TMPDIR = tmpDir;
   return env;
 }
