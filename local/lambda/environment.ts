@@ -43,13 +43,6 @@ export function pythonFor(runtime: string): string {
   return found;
 }
 
-const warned = new Set<string>();
-function warnOnce(message: string): void {
-  if (warned.has(message)) return;
-  warned.add(message);
-  console.warn(`[lambda sandboxes] ${message}`);
-}
-
 export function regionOf(arn: string): string {
   return arn.split(":")[3] ?? "us-east-1";
 }
@@ -98,9 +91,7 @@ export function lambdaEnvironment({ fn, runtimeApi, tmpDir }: InstanceEnvInput):
   // Lambda's Python runtimes put their boto3/botocore (/var/runtime) on PYTHONPATH; the runtime
   // inserts the function's folder before it (python-runtime.py), so a vendored SDK still wins.
   if (isPython) {
-    const sdk = pythonSdkPath();
-    if (sdk.problem) warnOnce(sdk.problem);
-    const path = fn.environment.PYTHONPATH ?? sdk.path;
+    const path = fn.environment.PYTHONPATH ?? pythonSdkPath().path;
     if (path) env.PYTHONPATH = path;
   }
   if (tmpDir) env.TMPDIR = tmpDir;

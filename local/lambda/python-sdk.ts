@@ -57,15 +57,18 @@ export function pythonSdkPath(): { path: string | undefined; problem: string | u
   }
   const missing = REQUIRED.filter((name) => !found.has(name));
   if (probe.status !== 0 || missing.length) {
-    cached = {
-      path: undefined,
-      problem:
-        `no AWS SDK for Python in ${DEBIAN_DIST_PACKAGES} (missing ${missing.join(", ") || "python3"}): ` +
-        "Python functions cannot import boto3 as they can on Lambda; install it with `apt-get install python3-boto3`",
-    };
+    const problem =
+      `no AWS SDK for Python in ${DEBIAN_DIST_PACKAGES} (missing ${missing.join(", ") || "python3"}): ` +
+      "Python functions cannot import boto3 as they can on Lambda; install it with `apt-get install python3-boto3`";
+    // Once per process (the result is cached): Python functions still run, without boto3.
+    console.warn(`[lambda sandboxes] ${problem}`);
+    cached = { path: undefined, problem };
     return cached;
   }
-  const links = [...[...found].map(([, path]) => [basename(path), path]), ["sitecustomize.py", SITECUSTOMIZE]].sort(([a], [b]) => a!.localeCompare(b!));
+  // link name -> target: each package under its own name, plus our sitecustomize.
+  const links: [string, string][] = [...found.values()].map((path) => [basename(path), path]);
+  links.push(["sitecustomize.py", SITECUSTOMIZE]);
+  links.sort(([a], [b]) => a.localeCompare(b));
   const key = createHash("sha256").update(JSON.stringify(links)).digest("hex").slice(0, 16);
   // Not under /tmp: each sandbox gets a private /tmp, which would hide it.
   const dir = join(repoRoot(), ".build", "python-sdk", key);
@@ -74,7 +77,7 @@ export function pythonSdkPath(): { path: string | undefined; problem: string | u
     const building = `${dir}.${process.pid}`;
     rmSync(building, { recursive: true, force: true });
     mkdirSync(building, { recursive: true });
-    for (const [name, path] of links) symlinkSync(path!, join(building, name!));
+    for (const [name, target] of links) symlinkSync(target, join(building, name));
     try {
       renameSync(building, dir);
     } catch {
