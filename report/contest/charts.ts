@@ -1,0 +1,170 @@
+// The contest's charts: price per run, duration distribution, S3 request mix and bytes, and the
+// memory sweep's forecast curves. Each returns a figure (or says why it cannot be drawn).
+import { figure, missingFigure } from "../html";
+import { Plot, renderPlot, scaleTypeFor, spacedTicks } from "../plot";
+import type { ContestDocument, ContestSuccessRow } from "./schema";
+
+const WIDTH = 860;
+const byRank = (doc: ContestDocument) => [...doc.success].sort((a, b) => a.rank - b.rank);
+const rowHeight = (rows: number, per = 26) => Math.max(160, 70 + rows * per);
+const runsOf = (rows: readonly ContestSuccessRow[]) => rows.reduce((sum, r) => sum + r.runs_count, 0);
+
+export function priceChart(doc: ContestDocument, source: string, id: string): string {
+  const rows = byRank(doc);
+  if (rows.length === 0) return missingFigure(id, "Price per run", "No contender succeeded: nothing to price.");
+  const withFull = rows.every((r) => r.total_price_usd !== undefined);
+  const data = rows.flatMap((r) => [
+    { contender: r.contender, price: "Lambda", usd: r.run_price_usd },
+    ...(withFull ? [{ contender: r.contender, price: "full (Lambda + S3 requests)", usd: r.total_price_usd! }] : []),
+  ]);
+  const chart = renderPlot({
+    width: WIDTH,
+    height: rowHeight(data.length, 18),
+    marginLeft: 230,
+    marginRight: 90,
+    x: { label: "USD per run", grid: true, tickFormat: "$.2~g" },
+    y: { axis: null, domain: ["Lambda", "full (Lambda + S3 requests)"] },
+    fy: { label: null, domain: rows.map((r) => r.contender), axis: "left" },
+    color: { legend: withFull, domain: ["Lambda", "full (Lambda + S3 requests)"], range: ["#4269d0", "#ff725c"] },
+    marks: [
+      Plot.barX(data, { x: "usd", y: "price", fy: "contender", fill: "price" }),
+      Plot.text(data, { x: "usd", y: "price", fy: "contender", text: (d: { usd: number }) => `$${d.usd.toPrecision(3)}`, textAnchor: "start", dx: 4 }),
+      Plot.ruleX([0]),
+    ],
+  });
+  return figure({
+    id,
+    title: "Price per run by contender (ranked by Lambda price)",
+    source,
+    method: withFull
+      ? "Lambda price = billed duration × memory × the architecture's rate + request charge (+ ephemeral storage); full price adds S3 request charges, at S3 Standard prices."
+      : "Lambda price = billed duration × memory × the architecture's rate + request charge (+ ephemeral storage). The document has no S3 request counts, so no full price.",
+    samples: `Mean over ${runsOf(rows)} runs of ${rows.length} contenders; ${doc.failure.length} failed contenders are listed in the failures table.`,
+    chart,
+  });
+}
+
+export function durationChart(doc: ContestDocument, source: string, id: string): string {
+  const rows = byRank(doc);
+  if (rows.length === 0) return missingFigure(id, "Run duration", "No contender succeeded: no durations.");
+  const everyRun = rows.every((r) => r.run_durations_ms !== undefined);
+  const runs = everyRun ? rows.flatMap((r) => r.run_durations_ms!.map((d) => ({ contender: r.contender, s: d / 1000 }))) : [];
+  const stats = rows.map((r) => ({
+    contender: r.contender,
+    mean: r.duration_ms.mean / 1000,
+    lo: (r.duration_ms.mean - r.duration_ms.stddev) / 1000,
+    hi: (r.duration_ms.mean + r.duration_ms.stddev) / 1000,
+    min: r.duration_ms.min / 1000,
+    max: r.duration_ms.max / 1000,
+  }));
+  const chart = renderPlot({
+    width: WIDTH,
+    height: rowHeight(rows.length, 34),
+    marginLeft: 230,
+    x: { label: "duration per run (s)", grid: true },
+    y: { label: null, domain: rows.map((r) => r.contender) },
+    marks: [
+      Plot.ruleY(stats, { y: "contender", x1: "min", x2: "max", stroke: "#aaa" }),
+      Plot.ruleY(stats, { y: "contender", x1: "lo", x2: "hi", stroke: "#4269d0", strokeWidth: 6, strokeOpacity: 0.5 }),
+      Plot.tickX(stats, { y: "contender", x: "mean", stroke: "#1d1d1f", strokeWidth: 2 }),
+      ...(everyRun ? [Plot.dot(runs, { y: "contender", x: "s", r: 3, fill: "#ff725c", fillOpacity: 0.8 })] : []),
+    ],
+  });
+  return figure({
+    id,
+    title: "Duration distribution per contender",
+    source,
+    method: everyRun
+      ? "REPORT-line Duration of every run (red dots); black tick = mean, blue band = mean ± stddev (population), grey line = min to max."
+      : "The document has no per-run durations: black tick = mean, blue band = mean ± stddev (population), grey line = min to max.",
+    samples: `${runsOf(rows)} runs of ${rows.length} contenders.`,
+    chart,
+  });
+}
+
+export function requestMixChart(doc: ContestDocument, source: string, id: string): string {
+  const rows = byRank(doc).filter((r) => r.s3_requests !== undefined);
+  const title = "S3 requests per run, by operation";
+  if (rows.length === 0) return missingFigure(id, title, "The document has no S3 request counts (they come from the local S3 front).");
+  const data = rows.flatMap((r) => Object.entries(r.s3_requests!).map(([operation, n]) => ({ contender: r.contender, operation, n })));
+  const chart = renderPlot({
+    width: WIDTH,
+    height: rowHeight(rows.length, 34),
+    marginLeft: 230,
+    x: { label: "requests per run (mean)", grid: true },
+    y: { label: null, domain: rows.map((r) => r.contender) },
+    color: { legend: true, scheme: "tableau10" },
+    marks: [Plot.barX(data, { x: "n", y: "contender", fill: "operation", title: (d: { operation: string; n: number }) => `${d.operation}: ${d.n}` }), Plot.ruleX([0])],
+  });
+  return figure({
+    id,
+    title,
+    source,
+    method: "Requests counted per invocation by the S3 front, by S3 operation, averaged over the contender's runs; stacked.",
+    samples: `${runsOf(rows)} runs of ${rows.length} contenders.`,
+    chart,
+  });
+}
+
+export function bytesChart(doc: ContestDocument, source: string, id: string): string {
+  const rows = byRank(doc).filter((r) => r.bytes_in !== undefined && r.bytes_out !== undefined);
+  const title = "Bytes through the Lambda per run";
+  if (rows.length === 0) return missingFigure(id, title, "The document has no byte counts (they come from the local S3 front).");
+  const kinds = ["in (from S3)", "out (to S3)", "copied by S3 (server-side)"];
+  const data = rows.flatMap((r) => [
+    { contender: r.contender, direction: kinds[0]!, gib: r.bytes_in! / 2 ** 30 },
+    { contender: r.contender, direction: kinds[1]!, gib: r.bytes_out! / 2 ** 30 },
+    { contender: r.contender, direction: kinds[2]!, gib: (r.bytes_copied ?? 0) / 2 ** 30 },
+  ]);
+  const chart = renderPlot({
+    width: WIDTH,
+    height: rowHeight(data.length, 14),
+    marginLeft: 230,
+    x: { label: "GiB per run (mean)", grid: true },
+    y: { axis: null, domain: kinds },
+    fy: { label: null, domain: rows.map((r) => r.contender), axis: "left" },
+    color: { legend: true, domain: kinds, range: ["#4269d0", "#efb118", "#3ca951"] },
+    marks: [Plot.barX(data, { x: "gib", y: "direction", fy: "contender", fill: "direction" }), Plot.ruleX([0])],
+  });
+  return figure({
+    id,
+    title,
+    source,
+    method: "Bytes received from and sent to S3 by the function, and bytes S3 copied server-side (UploadPartCopy/CopyObject), averaged over runs.",
+    samples: `${runsOf(rows)} runs of ${rows.length} contenders.`,
+    chart,
+  });
+}
+
+/** Power Tuning style: forecast duration and price per memory size, one line per contender. */
+export function sweepCharts(doc: ContestDocument, idPrefix: string): string {
+  const points = doc.memory_sweep ?? [];
+  const title = "Memory sweep: forecast duration and price per memory size";
+  if (points.length === 0) return missingFigure(`${idPrefix}-duration`, title, "The document has no memory sweep (bench local --memory a,b,c adds one).");
+  const data = points.map((p) => ({ ...p, s: p.forecast_duration_ms / 1000, passes: p.within_budget !== false ? "within budget" : "over budget" }));
+  const memories = data.map((p) => p.memory_mb);
+  const contenders = [...new Set(data.map((p) => p.contender))];
+  const common = {
+    width: WIDTH / 2 - 10,
+    height: 300,
+    x: { label: "memory (MB)", type: scaleTypeFor(memories), ticks: spacedTicks([...new Set(memories)]) } as const,
+    color: { legend: true, domain: contenders, scheme: "tableau10" } as const,
+    symbol: { legend: true, domain: ["within budget", "over budget"], range: ["circle", "times"] } as const,
+  };
+  const line = (y: string) => [
+    Plot.line(data, { x: "memory_mb", y, stroke: "contender" }),
+    Plot.dot(data, { x: "memory_mb", y, stroke: "contender", symbol: "passes", r: 4 }),
+  ];
+  const duration = renderPlot({ ...common, y: { label: "forecast duration (s)", grid: true, type: scaleTypeFor(data.map((d) => d.s)) }, marks: line("s") });
+  const price = renderPlot({ ...common, y: { label: "forecast Lambda price per run (USD)", grid: true, tickFormat: "$.2~g" }, marks: line("forecast_price_usd") });
+  const cheapest = contenders.map((c) => {
+    const ok = data.filter((p) => p.contender === c && p.passes === "within budget").sort((a, b) => a.forecast_price_usd - b.forecast_price_usd)[0];
+    return ok ? `${c}: ${ok.memory_mb} MB ($${ok.forecast_price_usd.toPrecision(3)})` : `${c}: no size within budget`;
+  });
+  const source = "Forecast for AWS from the local run (not measured on AWS).";
+  const samples = `${points.length} points: ${contenders.length} contenders × memory sizes. Cheapest within budget: ${cheapest.join("; ")}.`;
+  return (
+    figure({ id: `${idPrefix}-duration`, title: "Memory sweep: forecast duration per memory size", source, method: "The forecast model's duration at each memory size (× = over the time budget).", samples, chart: duration }) +
+    figure({ id: `${idPrefix}-price`, title: "Memory sweep: forecast Lambda price per memory size", source, method: "Forecast duration × memory × the architecture's rate + request charge.", samples, chart: price })
+  );
+}
