@@ -5,6 +5,8 @@ import { Plot, renderPlot, scaleTypeFor, spacedTicks } from "../plot";
 import type { ContestDocument, ContestSuccessRow } from "./schema";
 
 const WIDTH = 860;
+/** Plain decimals with two significant digits ($0.000005, $0.0012): prices span many magnitudes. */
+const dollars = (v: number) => (v === 0 ? "$0" : `$${Number(v.toPrecision(2))}`);
 const byRank = (doc: ContestDocument) => [...doc.success].sort((a, b) => a.rank - b.rank);
 const rowHeight = (rows: number, per = 26) => Math.max(160, 70 + rows * per);
 const runsOf = (rows: readonly ContestSuccessRow[]) => rows.reduce((sum, r) => sum + r.runs_count, 0);
@@ -22,12 +24,12 @@ export function priceChart(doc: ContestDocument, source: string, id: string): st
     height: rowHeight(data.length, 18),
     marginLeft: 230,
     marginRight: 90,
-    x: { label: "USD per run", grid: true, tickFormat: "$.2~g" },
+    x: { label: "USD per run", grid: true, ticks: 5, tickFormat: dollars },
     y: { axis: null, domain: ["Lambda", "full (Lambda + S3 requests)"] },
     fy: { label: null, domain: rows.map((r) => r.contender), axis: "left" },
     color: { legend: withFull, domain: ["Lambda", "full (Lambda + S3 requests)"], range: ["#4269d0", "#ff725c"] },
     marks: [
-      Plot.barX(data, { x: "usd", y: "price", fy: "contender", fill: "price" }),
+      Plot.barX(data, { x: "usd", y: "price", fy: "contender", fill: "price", title: (d: (typeof data)[number]) => `${d.contender} ${d.price}: $${d.usd}` }),
       Plot.text(data, { x: "usd", y: "price", fy: "contender", text: (d: { usd: number }) => `$${d.usd.toPrecision(3)}`, textAnchor: "start", dx: 4 }),
       Plot.ruleX([0]),
     ],
@@ -67,7 +69,7 @@ export function durationChart(doc: ContestDocument, source: string, id: string):
       Plot.ruleY(stats, { y: "contender", x1: "min", x2: "max", stroke: "#aaa" }),
       Plot.ruleY(stats, { y: "contender", x1: "lo", x2: "hi", stroke: "#4269d0", strokeWidth: 6, strokeOpacity: 0.5 }),
       Plot.tickX(stats, { y: "contender", x: "mean", stroke: "#1d1d1f", strokeWidth: 2 }),
-      ...(everyRun ? [Plot.dot(runs, { y: "contender", x: "s", r: 3, fill: "#ff725c", fillOpacity: 0.8 })] : []),
+      ...(everyRun ? [Plot.dot(runs, { y: "contender", x: "s", r: 3, fill: "#ff725c", fillOpacity: 0.8, title: (d: (typeof runs)[number]) => `${d.contender}: ${d.s} s` })] : []),
     ],
   });
   return figure({

@@ -32,7 +32,7 @@ export function speedupChart(doc: MatrixResultDocument, workload: string, source
       marks: [
         Plot.ruleX([1], { stroke: "#666", strokeDasharray: "4 3" }),
         Plot.link(data, { y1: "row", y2: "row", x1: "lo", x2: "hi", fx: "kind", stroke: "runtime", strokeWidth: 2 }),
-        Plot.dot(data, { y: "row", x: "arm_vs_x86_speedup", fx: "kind", fill: "runtime", r: 3 }),
+        Plot.dot(data, { y: "row", x: "arm_vs_x86_speedup", fx: "kind", fill: "runtime", r: 3, title: (d: (typeof data)[number]) => `${d.row} ${d.kind}: ${d.arm_vs_x86_speedup} [${d.lo}, ${d.hi}]` }),
       ],
     }),
   });
@@ -85,7 +85,7 @@ export function coldInitChart(doc: MatrixResultDocument, source: string, id: str
       color: { legend: true, domain: WORKLOADS(doc), scheme: "set2" },
       marks: [
         Plot.frame({ stroke: "#ddd" }),
-        Plot.dot(data, { x: "init", y: "runtime", fy: "architecture", stroke: "workload", r: 3.5 }),
+        Plot.dot(data, { x: "init", y: "runtime", fy: "architecture", stroke: "workload", r: 3.5, title: (d: (typeof data)[number]) => `${d.runtime} ${d.architecture} ${d.workload} ${d.memory_mb} MB: ${d.init} ms (n=${d.n})` }),
         Plot.tickX(data, Plot.groupY({ x: "median" }, { x: "init", y: "runtime", fy: "architecture", stroke: "#1d1d1f", strokeWidth: 2 })),
       ],
     }),

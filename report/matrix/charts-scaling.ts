@@ -22,7 +22,7 @@ function memoryLines(doc: MatrixResultDocument, workload: string, y: "median" | 
     marks: [
       Plot.frame({ stroke: "#ddd" }),
       Plot.line(data, { x: "memory_mb", y, stroke: "runtime", fx: "architecture", fy: "kind", sort: "memory_mb" }),
-      Plot.dot(data, { x: "memory_mb", y, fill: "runtime", fx: "architecture", fy: "kind", r: 2.5 }),
+      Plot.dot(data, { x: "memory_mb", y, fill: "runtime", fx: "architecture", fy: "kind", r: 2.5, title: (d: (typeof data)[number]) => `${d.runtime} ${d.architecture} ${d.kind} ${d.memory_mb} MB: ${d[y]} (n=${d.n})` }),
     ],
   });
 }
@@ -73,7 +73,7 @@ export function distributionChart(doc: MatrixResultDocument, workload: string, s
       Plot.barX(data, { y: "row", fy: "kind", x1: "p50", x2: "p90", fill: "#4269d0", fillOpacity: 0.45, insetTop: 3, insetBottom: 3 }),
       Plot.tickX(data, { y: "row", fy: "kind", x: "p50", stroke: "#1d1d1f", strokeWidth: 2 }),
       Plot.tickX(data, { y: "row", fy: "kind", x: "p95", stroke: "#efb118", strokeWidth: 2 }),
-      Plot.dot(data, { y: "row", fy: "kind", x: "p99", fill: "#ff725c", r: 3.5 }),
+      Plot.dot(data, { y: "row", fy: "kind", x: "p99", fill: "#ff725c", r: 3.5, title: (d: (typeof data)[number]) => `${d.row} ${d.kind}: min ${d.min}, p50 ${d.p50}, p90 ${d.p90}, p95 ${d.p95}, p99 ${d.p99}, max ${d.max} ms` }),
     ],
   });
   return figure({
