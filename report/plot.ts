@@ -28,7 +28,7 @@ export function scaleTypeFor(values: readonly number[]): "log" | "linear" {
 }
 
 /** Tick values for a log axis of memory sizes, dropping one too close to the last kept (1769 vs 2048). */
-export function spacedTicks(values: readonly number[], minRatio = 1.3): number[] {
+export function spacedTicks(values: readonly number[], minRatio = 1.2): number[] {
   const kept: number[] = [];
   for (const v of [...values].sort((a, b) => a - b)) {
     if (kept.length === 0 || v / kept.at(-1)! >= minRatio) kept.push(v);

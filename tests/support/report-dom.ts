@@ -17,11 +17,13 @@ export function parseReport(html: string): Doc {
   return parseHTML(html).document as unknown as Doc;
 }
 
-/** The figure `id` and its one chart SVG (legend swatches are small SVGs inside spans: skipped). */
+/** The figure `id` and its one chart SVG (legends are SVGs too: swatches in spans, ramps by class). */
 export function chart(doc: Doc, id: string): { figure: El; svg: El } {
   const figure = doc.querySelector(`figure#${id}`);
   if (!figure) throw new Error(`no figure #${id}`);
-  const svgs = Array.from(figure.querySelectorAll("svg")).filter((s) => s.parentElement?.tagName !== "SPAN");
+  const svgs = Array.from(figure.querySelectorAll("svg")).filter(
+    (s) => s.parentElement?.tagName !== "SPAN" && !(s.getAttribute("class") ?? "").endsWith("-ramp"),
+  );
   if (svgs.length !== 1) throw new Error(`figure #${id} has ${svgs.length} chart SVGs`);
   return { figure, svg: svgs[0]! };
 }
