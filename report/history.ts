@@ -72,7 +72,7 @@ export function matrixTrend(docs: readonly Labelled<MatrixResultDocument>[], id:
     x: { label: null, domain: labels, type: "point", tickRotate: labels.length > 4 ? -30 : 0 },
     y: { label: "warm median (ms)", grid: true, type: "log" },
     fx: { label: null, domain: ["arm64", "x86_64"] },
-    fy: { label: null },
+    fy: { label: null, domain: workloads.map((w) => `${w} @ ${focus.get(w)} MB`) },
     facet: { data: points, x: "architecture", y: "workload" },
     color: { legend: true, scheme: "tableau10" },
     marks: [Plot.frame({ stroke: "#ddd" }), Plot.line(points, { x: "label", y: "median", stroke: "runtime" }), Plot.dot(points, { x: "label", y: "median", fill: "runtime", r: 2.5 })],
