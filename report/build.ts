@@ -34,7 +34,7 @@ export function buildReport(inputs: readonly ReportInput[], options: ReportOptio
   const toc: [string, string][] = [];
   const body: string[] = [];
   const sourceOf = (input: ReportInput) =>
-    input.document.suite === "contest" ? contestSource(input.document.doc, input.host) : matrixSource(input.document.doc, input.host);
+    input.document.suite === "contest" ? contestSource(input.document.doc, input.host) : matrixSource(input.document.doc);
 
   const contests = inputs.filter((i) => i.document.suite === "contest");
   const matrices = inputs.filter((i) => i.document.suite === "matrix");

@@ -5,7 +5,7 @@ import { ms, usd } from "./format";
 import { Plot, renderPlot, scaleTypeFor } from "./plot";
 import type { ContestDocument } from "./contest/schema";
 import type { MatrixResultDocument } from "./matrix/schema";
-import { configLabel, focusMemory } from "./matrix/data";
+import { configLabel, focusMemory, measured } from "./matrix/data";
 
 export interface Labelled<D> {
   /** x-axis label of the document: its time when kept by the results store, else its file name. */
@@ -61,7 +61,7 @@ export function matrixTrend(docs: readonly Labelled<MatrixResultDocument>[], id:
   const workloads = [...new Set(docs.flatMap((d) => d.doc.aggregates.map((a) => a.workload)))];
   const focus = new Map(workloads.map((w) => [w, focusMemory(latest.aggregates.length ? latest.aggregates : docs[0]!.doc.aggregates, w)]));
   const points = docs.flatMap((d) =>
-    d.doc.aggregates
+    measured(d.doc.aggregates)
       .filter((a) => a.kind === "warm" && a.memory_mb === focus.get(a.workload))
       .map((a) => ({ label: d.label, runtime: a.runtime, architecture: a.architecture, workload: `${a.workload} @ ${a.memory_mb} MB`, median: a.duration_ms.median })),
   );
@@ -82,7 +82,7 @@ export function matrixTrend(docs: readonly Labelled<MatrixResultDocument>[], id:
     for (const a of d.doc.aggregates) {
       const key = configLabel(a);
       const row = keys.get(key) ?? { key, values: labels.map(() => undefined) };
-      row.values[i] = a.duration_ms.median;
+      row.values[i] = a.duration_ms?.median; // "-" where every sample of that run failed
       keys.set(key, row);
     }
   });

@@ -35,10 +35,12 @@ export function contestSource(doc: ContestDocument, host?: string): string {
   return `Measured on AWS, ${regions}.`;
 }
 
-export function matrixSource(doc: MatrixResultDocument, host?: string): string {
-  const run = doc.run;
-  const local = run.engine === "local" || (run.engine === undefined && run.region === undefined);
-  const on = run.host ?? host;
-  if (local) return `Measured locally${on ? ` on ${on}` : " (host not recorded in the document)"}.`;
-  return `Measured on AWS${run.region ? `, ${run.region}` : " (region not recorded)"}.`;
+/** The matrix document records its engine, the host of a local run, and its region. */
+export function matrixSource(doc: MatrixResultDocument): string {
+  const { engine, region } = doc.run;
+  if (engine.kind === "local") {
+    const h = engine.host;
+    return `Measured locally on ${h.machine} (${h.cpu_model}, ${h.cpus} cores; both architectures on this CPU), priced at ${region} rates.`;
+  }
+  return `Measured on AWS, ${region}.`;
 }

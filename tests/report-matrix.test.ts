@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { buildReport } from "../report/build";
 import { parseSuiteDocument } from "../report/documents";
+import { measured } from "../report/matrix/data";
 import type { MatrixResultDocument } from "../report/matrix/schema";
 import { MATRIX_MEMORIES, MATRIX_RUNTIMES, productionMatrixDocument } from "./fixtures/report-documents";
 import { byFacet, chart, marks, num, parseReport, tableRows, tickLabels, titleOf } from "./support/report-dom";
@@ -23,7 +24,7 @@ describe("runtime matrix report (production size)", () => {
 
   it.each(["cpu", "memory", "light"])("%s: median duration vs memory, one line per runtime in each architecture x kind panel", (workload) => {
     const { svg, figure } = chart(page, id(`${workload}-duration`));
-    const aggs = doc.aggregates.filter((a) => a.workload === workload);
+    const aggs = measured(doc.aggregates.filter((a) => a.workload === workload));
     const dots = marks(svg, "dot", "circle");
     expect(dots).toHaveLength(aggs.length);
     expect(marks(svg, "line", "path")).toHaveLength(MATRIX_RUNTIMES.length * 4);
@@ -38,12 +39,13 @@ describe("runtime matrix report (production size)", () => {
     }
     expect(tickLabels(svg, "x")).toContain("1024");
     if (workload !== "light") expect(svg.querySelector('g[aria-label="y-axis tick label"]')!.textContent).toMatch(/[1-9]k.*[1-9]0k/); // log axis
-    expect(figure.textContent).toContain(`${aggs.reduce((s, a) => s + a.n, 0).toLocaleString("en-US")} samples`);
+    const all = doc.aggregates.filter((a) => a.workload === workload);
+    expect(figure.textContent).toContain(`${all.reduce((s, a) => s + a.n, 0).toLocaleString("en-US")} samples`);
   });
 
   it("cost per 1M invocations vs memory carries each configuration's stated cost", () => {
     const { svg } = chart(page, id("memory-cost"));
-    const aggs = doc.aggregates.filter((a) => a.workload === "memory");
+    const aggs = measured(doc.aggregates.filter((a) => a.workload === "memory"));
     expect(marks(svg, "dot", "circle").map(titleOf).sort()).toEqual(
       aggs.map((a) => `${a.runtime} ${a.architecture} ${a.kind} ${a.memory_mb} MB: ${a.cost_per_million_usd} (n=${a.n})`).sort(),
     );
@@ -78,7 +80,7 @@ describe("runtime matrix report (production size)", () => {
     expect(marks(ratio.svg, "cell", "rect")).toHaveLength(doc.comparisons.length);
     const labels = marks(ratio.svg, "text", "text").map((t) => t.textContent);
     expect(labels.sort()).toEqual(doc.comparisons.map((c) => c.cost_ratio.toFixed(2)).sort());
-    const warm = doc.aggregates.filter((a) => a.kind === "warm");
+    const warm = measured(doc.aggregates.filter((a) => a.kind === "warm"));
     const consistency = chart(page, id("consistency"));
     expect(marks(consistency.svg, "cell", "rect")).toHaveLength(warm.length);
     expect(marks(consistency.svg, "text", "text").map((t) => t.textContent).sort()).toEqual(
@@ -88,7 +90,7 @@ describe("runtime matrix report (production size)", () => {
 
   it("cold init by runtime: one dot per cold configuration, one median tick per runtime and architecture", () => {
     const { svg } = chart(page, id("init"));
-    const cold = doc.aggregates.filter((a) => a.kind === "cold");
+    const cold = doc.aggregates.filter((a) => a.kind === "cold" && a.init_duration_ms !== null);
     expect(marks(svg, "dot", "circle").map(titleOf).sort()).toEqual(
       cold.map((a) => `${a.runtime} ${a.architecture} ${a.workload} ${a.memory_mb} MB: ${a.init_duration_ms!.median} ms (n=${a.n})`).sort(),
     );
@@ -99,7 +101,7 @@ describe("runtime matrix report (production size)", () => {
   it("distribution of one configuration from its percentiles, at 1769 MB by default or the chosen size", () => {
     const { svg, figure } = chart(page, id("cpu-distribution"));
     expect(figure.textContent).toContain("cpu at 1769 MB");
-    const at = doc.aggregates.filter((a) => a.workload === "cpu" && a.memory_mb === 1769);
+    const at = measured(doc.aggregates.filter((a) => a.workload === "cpu" && a.memory_mb === 1769));
     const p99 = marks(svg, "dot", "circle");
     expect(p99).toHaveLength(at.length);
     const a = at[0]!;
@@ -111,10 +113,11 @@ describe("runtime matrix report (production size)", () => {
     expect(chart(chosen, id("cpu-distribution")).figure.textContent).toContain("cpu at 512 MB");
   });
 
-  it("lost samples: a bar per configuration and outcome with a non-zero count", () => {
+  it("lost samples: a bar per configuration and outcome with a non-zero count, a configuration with no good sample among them", () => {
     const { svg } = chart(page, id("lost"));
     const expected = doc.aggregates.reduce((s, a) => s + (a.failed > 0 ? 1 : 0) + (a.misclassified > 0 ? 1 : 0), 0);
     expect(expected).toBeGreaterThan(0);
+    expect(marks(svg, "bar", "rect").map(titleOf)).toContain("light python3.14 x86_64 128 MB cold: 30 failed");
     expect(marks(svg, "bar", "rect")).toHaveLength(expected);
     const clean = { ...doc, aggregates: doc.aggregates.map((x) => ({ ...x, failed: 0, misclassified: 0 })) };
     expect(render(clean).querySelector(`figure#${id("lost")}`)!.textContent).toContain(`No sample failed or was misclassified in ${doc.aggregates.length}`);
@@ -132,8 +135,8 @@ describe("runtime matrix report (production size)", () => {
   });
 
   it("a local matrix run is labelled with its host", () => {
-    const local = { ...doc, run: { engine: "local", host: "box (CPU X)" } };
-    expect(chart(render(local), id("init")).figure.textContent).toContain("Measured locally on box (CPU X).");
+    const local = { ...doc, run: { ...doc.run, region: "us-east-1", engine: { kind: "local" as const, host: { machine: "box", cpu_model: "CPU X", cpus: 2 } } } };
+    expect(chart(render(local), id("init")).figure.textContent).toContain("Measured locally on box (CPU X, 2 cores; both architectures on this CPU), priced at us-east-1 rates.");
   });
 
   it("refuses a matrix document with a bad field, naming it", () => {

@@ -2,7 +2,7 @@
 // (p99 / median), and the configurations that lost samples to failures or misclassification.
 import { figure } from "../html";
 import { Plot, renderPlot } from "../plot";
-import { MEMORIES, RUNTIME_ORDER, WORKLOADS, configLabel, sampleCount } from "./data";
+import { MEMORIES, RUNTIME_ORDER, WORKLOADS, configLabel, measured, sampleCount } from "./data";
 import type { MatrixResultDocument } from "./schema";
 
 const WIDTH = 1080;
@@ -93,7 +93,7 @@ export function coldInitChart(doc: MatrixResultDocument, source: string, id: str
 }
 
 export function consistencyChart(doc: MatrixResultDocument, source: string, id: string): string {
-  const warm = doc.aggregates.filter((a) => a.kind === "warm");
+  const warm = measured(doc.aggregates.filter((a) => a.kind === "warm"));
   const data = warm.map((a) => ({ ...a, memory: String(a.memory_mb), ratio: a.duration_ms.p99 / a.duration_ms.median }));
   return figure({
     id,
@@ -135,7 +135,7 @@ export function lostSamplesChart(doc: MatrixResultDocument, source: string, id: 
         x: { label: "samples", grid: true, tickFormat: "d" },
         y: { label: null, domain: configs },
         color: { legend: true, domain: ["failed", "misclassified (retried)"], range: ["#b3261e", "#efb118"] },
-        marks: [Plot.barX(data, { x: "n", y: "config", fill: "outcome" }), Plot.ruleX([0])],
+        marks: [Plot.barX(data, { x: "n", y: "config", fill: "outcome", title: (d: (typeof data)[number]) => `${d.config}: ${d.n} ${d.outcome}` }), Plot.ruleX([0])],
       })
     : `<p>No sample failed or was misclassified in ${doc.aggregates.length} configuration aggregates.</p>`;
   return figure({

@@ -1,13 +1,13 @@
 // How duration and cost scale with memory, per workload, and one configuration's distribution.
 import { figure } from "../html";
 import { Plot, renderPlot, scaleTypeFor, spacedTicks } from "../plot";
-import { MEMORIES, RUNTIME_ORDER, focusMemory, sampleCount } from "./data";
+import { MEMORIES, RUNTIME_ORDER, focusMemory, measured, sampleCount } from "./data";
 import type { MatrixResultDocument } from "./schema";
 
 const WIDTH = 1080;
 
 function memoryLines(doc: MatrixResultDocument, workload: string, y: "median" | "cost", label: string): string {
-  const aggs = doc.aggregates.filter((a) => a.workload === workload);
+  const aggs = measured(doc.aggregates.filter((a) => a.workload === workload));
   const data = aggs.map((a) => ({ ...a, median: a.duration_ms.median, cost: a.cost_per_million_usd }));
   const memories = MEMORIES(aggs);
   return renderPlot({
@@ -57,7 +57,7 @@ export function costVsMemory(doc: MatrixResultDocument, workload: string, source
  */
 export function distributionChart(doc: MatrixResultDocument, workload: string, source: string, id: string, memory?: number): string {
   const mem = memory ?? focusMemory(doc.aggregates, workload)!;
-  const aggs = doc.aggregates.filter((a) => a.workload === workload && a.memory_mb === mem);
+  const aggs = measured(doc.aggregates.filter((a) => a.workload === workload && a.memory_mb === mem));
   const data = aggs.map((a) => ({ row: `${a.runtime} ${a.architecture}`, kind: a.kind, ...a.duration_ms }));
   const rows = [...new Set(data.map((d) => d.row))].sort();
   const chart = renderPlot({

@@ -1,5 +1,17 @@
 // Small selections over the matrix document that several figures share.
-import type { MatrixAggregate, MatrixResultDocument } from "./schema";
+import type { Distribution, MatrixAggregate, MatrixResultDocument } from "./schema";
+
+/** An aggregate with at least one good sample: its distributions and cost exist (n > 0). */
+export type MeasuredAggregate = MatrixAggregate & {
+  duration_ms: Distribution;
+  billed_duration_ms: Distribution;
+  cost_per_million_usd: number;
+};
+
+/** The aggregates that have numbers to draw (those with n = 0 appear in the lost-samples figure). */
+export function measured(aggs: readonly MatrixAggregate[]): MeasuredAggregate[] {
+  return aggs.filter((a): a is MeasuredAggregate => a.duration_ms !== null && a.billed_duration_ms !== null && a.cost_per_million_usd !== null);
+}
 
 export const RUNTIME_ORDER = (doc: MatrixResultDocument): string[] => [...new Set(doc.aggregates.map((a) => a.runtime))].sort();
 export const WORKLOADS = (doc: MatrixResultDocument): string[] => [...new Set(doc.aggregates.map((a) => a.workload))];

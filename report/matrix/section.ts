@@ -16,12 +16,12 @@ const AGGREGATE_COLUMNS: Column<MatrixAggregate>[] = [
   { header: "n", cell: (a) => String(a.n), sort: (a) => a.n, numeric: true },
   { header: "failed", cell: (a) => String(a.failed), sort: (a) => a.failed, numeric: true },
   { header: "miscl.", cell: (a) => String(a.misclassified), sort: (a) => a.misclassified, numeric: true },
-  { header: "median", cell: (a) => ms(a.duration_ms.median), sort: (a) => a.duration_ms.median, numeric: true },
-  { header: "p99", cell: (a) => ms(a.duration_ms.p99), sort: (a) => a.duration_ms.p99, numeric: true },
-  { header: "mean ± sd", cell: (a) => `${count(a.duration_ms.mean)} ± ${count(a.duration_ms.stddev)}`, sort: (a) => a.duration_ms.mean, numeric: true },
+  { header: "median", cell: (a) => (a.duration_ms ? ms(a.duration_ms.median) : "-"), sort: (a) => a.duration_ms?.median ?? -1, numeric: true },
+  { header: "p99", cell: (a) => (a.duration_ms ? ms(a.duration_ms.p99) : "-"), sort: (a) => a.duration_ms?.p99 ?? -1, numeric: true },
+  { header: "mean ± sd", cell: (a) => (a.duration_ms ? `${count(a.duration_ms.mean)} ± ${count(a.duration_ms.stddev)}` : "-"), sort: (a) => a.duration_ms?.mean ?? -1, numeric: true },
   { header: "init median", cell: (a) => (a.init_duration_ms ? ms(a.init_duration_ms.median) : "-"), sort: (a) => a.init_duration_ms?.median ?? -1, numeric: true },
-  { header: "max mem MB", cell: (a) => count(a.max_memory_used_mb), sort: (a) => a.max_memory_used_mb, numeric: true },
-  { header: "$ / 1M", cell: (a) => usd(a.cost_per_million_usd), sort: (a) => a.cost_per_million_usd, numeric: true },
+  { header: "max mem MB", cell: (a) => (a.max_memory_used_mb === null ? "-" : count(a.max_memory_used_mb)), sort: (a) => a.max_memory_used_mb ?? -1, numeric: true },
+  { header: "$ / 1M", cell: (a) => (a.cost_per_million_usd === null ? "-" : usd(a.cost_per_million_usd)), sort: (a) => a.cost_per_million_usd ?? -1, numeric: true },
 ];
 
 const COMPARISON_COLUMNS: Column<MatrixComparison>[] = [
@@ -45,7 +45,9 @@ export interface MatrixSectionInput {
 export function matrixSection(doc: MatrixResultDocument, input: MatrixSectionInput): string {
   const { id, source } = input;
   const run = doc.run;
-  const runText = [run.id && `run ${run.id}`, run.mode && `mode ${run.mode}`, run.started_at && `started ${run.started_at}`].filter(Boolean).join(", ");
+  const skipped = run.skipped.map((s) => `${s.runtime} skipped (${s.reason})`);
+  const runText = [`Run ${run.run_id} (${run.status}), mode ${run.mode}: ${run.cold} cold + ${run.warm} warm samples per configuration, started ${run.started_at}`, ...skipped].join("; ");
+  const methods = `Statistics: stddev ${run.methods.stddev}; percentiles ${run.methods.percentiles}; trimmed mean ${run.methods.trimmed_mean}; CI ${run.methods.ci95}. Prices: ${run.region}.`;
   const perWorkload = WORKLOADS(doc).map((w) => {
     const focus = input.focusMemoryMb !== undefined && doc.aggregates.some((a) => a.workload === w && a.memory_mb === input.focusMemoryMb) ? input.focusMemoryMb : undefined;
     return `<h3>Workload ${escapeHtml(w)}</h3>
@@ -55,7 +57,8 @@ ${speedupChart(doc, w, source, `${id}-${w}-speedup`)}
 ${distributionChart(doc, w, source, `${id}-${w}-distribution`, focus)}`;
   });
   return `<section id="${escapeHtml(id)}"><h2>${escapeHtml(input.heading)}</h2>
-<p class="meta">${escapeHtml(source)} ${escapeHtml(runText)} ${escapeHtml(sampleCount(doc.aggregates))}</p>
+<p class="meta">${escapeHtml(source)} ${escapeHtml(runText)}. ${escapeHtml(sampleCount(doc.aggregates))}</p>
+<p class="meta">${escapeHtml(methods)}</p>
 ${perWorkload.join("\n")}
 <h3>Across workloads</h3>
 ${costRatioChart(doc, source, `${id}-cost-ratio`)}
