@@ -41,7 +41,7 @@ export function priceChart(doc: ContestDocument, source: string, id: string): st
     method: withFull
       ? "Lambda price = billed duration × memory × the architecture's rate + request charge (+ ephemeral storage); full price adds S3 request charges, at S3 Standard prices."
       : "Lambda price = billed duration × memory × the architecture's rate + request charge (+ ephemeral storage). The document has no S3 request counts, so no full price.",
-    samples: `Mean over ${runsOf(rows)} runs of ${rows.length} contenders; ${doc.failure.length} failed contenders are listed in the failures table.`,
+    samples: `Mean over ${runsOf(rows)} runs of ${rows.length} contenders; ${doc.failure.length ? `${doc.failure.length} failed contender(s), not priced, are in the failures table` : "no contender failed"}.`,
     chart,
   });
 }
