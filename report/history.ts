@@ -16,6 +16,16 @@ export interface Labelled<D> {
 const WIDTH = 1080;
 const change = (first: number, last: number) => (first === 0 ? "-" : `${(((last - first) / first) * 100).toFixed(1)}%`);
 
+/** Documents along x, in the order given; long labels (times) are slanted so they never overlap. */
+function xAxis(labels: string[]) {
+  const slant = labels.length > 2 || labels.some((l) => l.length > 16);
+  return {
+    x: { label: null, domain: labels, type: "point", tickRotate: slant ? -20 : 0, inset: 40 } as const,
+    marginBottom: slant ? 70 : 30,
+    marginLeft: 70,
+  };
+}
+
 interface TrendRow { key: string; values: (number | undefined)[] }
 
 function trendTable(id: string, labels: string[], rows: TrendRow[], format: (v: number) => string): string {
@@ -38,12 +48,11 @@ export function contestTrend(docs: readonly Labelled<ContestDocument>[], id: str
   const contenders = [...new Set(points.map((p) => p.contender))].sort();
   const chart = (y: "usd" | "s", label: string) =>
     renderPlot({
-      width: WIDTH / 2 - 10,
+      width: WIDTH,
       height: 320,
-      x: { label: null, domain: labels, type: "point", tickRotate: labels.length > 4 ? -30 : 0 },
+      ...xAxis(labels),
       y: { label, grid: true, type: scaleTypeFor(points.map((p) => p[y])) },
       color: { legend: true, domain: contenders, scheme: "tableau10" },
-      marginBottom: labels.length > 4 ? 80 : 30,
       marks: [Plot.line(points, { x: "label", y, stroke: "contender" }), Plot.dot(points, { x: "label", y, fill: "contender", r: 3 })],
     });
   const samples = `${docs.length} documents, ${contenders.length} contenders; a contender missing from a document failed or was not run there.`;
@@ -60,22 +69,35 @@ export function matrixTrend(docs: readonly Labelled<MatrixResultDocument>[], id:
   const latest = docs.at(-1)!.doc;
   const workloads = [...new Set(docs.flatMap((d) => d.doc.aggregates.map((a) => a.workload)))];
   const focus = new Map(workloads.map((w) => [w, focusMemory(latest.aggregates.length ? latest.aggregates : docs[0]!.doc.aggregates, w)]));
-  const points = docs.flatMap((d) =>
-    measured(d.doc.aggregates)
-      .filter((a) => a.kind === "warm" && a.memory_mb === focus.get(a.workload))
-      .map((a) => ({ label: d.label, runtime: a.runtime, architecture: a.architecture, workload: `${a.workload} @ ${a.memory_mb} MB`, median: a.duration_ms.median })),
-  );
-  const chart = renderPlot({
-    width: WIDTH,
-    height: 120 + workloads.length * 200,
-    marginBottom: labels.length > 4 ? 80 : 30,
-    x: { label: null, domain: labels, type: "point", tickRotate: labels.length > 4 ? -30 : 0 },
-    y: { label: "warm median (ms)", grid: true, type: "log" },
-    fx: { label: null, domain: ["arm64", "x86_64"] },
-    fy: { label: null, domain: workloads.map((w) => `${w} @ ${focus.get(w)} MB`) },
-    facet: { data: points, x: "architecture", y: "workload" },
-    color: { legend: true, scheme: "tableau10" },
-    marks: [Plot.frame({ stroke: "#ddd" }), Plot.line(points, { x: "label", y: "median", stroke: "runtime" }), Plot.dot(points, { x: "label", y: "median", fill: "runtime", r: 2.5 })],
+  const figures = workloads.map((workload) => {
+    const memory = focus.get(workload);
+    const points = docs.flatMap((d) =>
+      measured(d.doc.aggregates)
+        .filter((a) => a.kind === "warm" && a.workload === workload && a.memory_mb === memory)
+        .map((a) => ({ label: d.label, runtime: a.runtime, architecture: a.architecture, median: a.duration_ms.median })),
+    );
+    // One chart per workload: facets share their y scale, and workloads differ by 100x.
+    const chart = renderPlot({
+      width: WIDTH,
+      height: 300,
+      ...xAxis(labels),
+      y: { label: "warm median (ms)", grid: true, type: scaleTypeFor(points.map((p) => p.median)) },
+      fx: { label: null, domain: ["arm64", "x86_64"] },
+      color: { legend: true, scheme: "tableau10" },
+      marks: [
+        Plot.frame({ stroke: "#ddd" }),
+        Plot.line(points, { x: "label", y: "median", stroke: "runtime", fx: "architecture" }),
+        Plot.dot(points, { x: "label", y: "median", fill: "runtime", fx: "architecture", r: 2.5, title: (p: (typeof points)[number]) => `${p.runtime} ${p.architecture} ${p.label}: ${p.median} ms` }),
+      ],
+    });
+    return figure({
+      id: `${id}-${workload}`,
+      title: `${workload} at ${memory} MB: warm median duration by document`,
+      source,
+      method: "Median Duration of each warm configuration at the memory size nearest 1769 MB (every configuration is in the table below).",
+      samples: `${docs.length} documents, ${points.length} configuration medians.`,
+      chart,
+    });
   });
   const keys = new Map<string, TrendRow>();
   docs.forEach((d, i) => {
@@ -87,14 +109,7 @@ export function matrixTrend(docs: readonly Labelled<MatrixResultDocument>[], id:
     }
   });
   return `<section id="${escapeHtml(id)}"><h2>Runtime matrix across ${docs.length} documents</h2>
-${figure({
-  id: `${id}-median`,
-  title: "Warm median duration by document, per workload at one memory size",
-  source,
-  method: "Median Duration of each warm configuration at the memory size nearest 1769 MB (every configuration is in the table below).",
-  samples: `${docs.length} documents, ${points.length} configuration medians drawn, ${keys.size} configurations in the table.`,
-  chart,
-})}
+${figures.join("\n")}
 <details><summary>Every configuration's median across documents (${keys.size}, sortable)</summary><div class="table-wrap">${trendTable(`${id}-table`, labels, [...keys.values()], ms)}</div></details>
 </section>`;
 }

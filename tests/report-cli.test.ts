@@ -100,8 +100,14 @@ describe("bench report", () => {
     const rows = tableRows(page, "trend-contest-table");
     const first = rows.find((row) => row[0] === contestDocument({ seed: 7 }).success[0]!.contender)!;
     expect(first.slice(1)).toEqual(["$0.001", "$0.0008", "$0.0006", "-40.0%"]);
-    const matrix = chart(page, "trend-matrix-median");
-    expect(tickLabels(matrix.svg, "fy")).toEqual(["cpu @ 1769 MB", "memory @ 1769 MB", "light @ 1769 MB"]);
+    for (const workload of ["cpu", "memory", "light"]) {
+      const matrix = chart(page, `trend-matrix-${workload}`);
+      expect(matrix.figure.textContent).toContain(`${workload} at 1769 MB: warm median duration by document`);
+      const times = ["2026-11-05 00:00:00 UTC", "2026-11-06 00:00:00 UTC"];
+      expect(tickLabels(matrix.svg, "x")).toEqual([...times, ...times]); // under each architecture
+      // One dot per runtime x architecture x document (the fixtures lost no warm configuration).
+      expect(marks(matrix.svg, "dot", "circle")).toHaveLength(7 * 2 * 2);
+    }
     expect(tableRows(page, "trend-matrix-table")).toHaveLength(productionMatrixDocument().aggregates.length);
     // Only the latest document of each suite gets its full section.
     expect(Array.from(page.querySelectorAll("section")).map((s) => s.getAttribute("id"))).toEqual([

@@ -147,8 +147,8 @@ export function sweepCharts(doc: ContestDocument, idPrefix: string): string {
   const memories = data.map((p) => p.memory_mb);
   const contenders = [...new Set(data.map((p) => p.contender))];
   const common = {
-    width: WIDTH / 2 - 10,
-    height: 300,
+    width: WIDTH,
+    height: 320,
     x: { label: "memory (MB)", type: scaleTypeFor(memories), ticks: spacedTicks([...new Set(memories)]) } as const,
     color: { legend: true, domain: contenders, scheme: "tableau10" } as const,
     symbol: { legend: true, domain: ["within budget", "over budget"], range: ["circle", "times"] } as const,
