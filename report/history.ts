@@ -66,9 +66,10 @@ ${trendTable(`${id}-table`, labels, rows, usd)}
 
 export function matrixTrend(docs: readonly Labelled<MatrixResultDocument>[], id: string, source: string): string {
   const labels = docs.map((d) => d.label);
-  const latest = docs.at(-1)!.doc;
-  const workloads = [...new Set(docs.flatMap((d) => d.doc.aggregates.map((a) => a.workload)))];
-  const focus = new Map(workloads.map((w) => [w, focusMemory(latest.aggregates.length ? latest.aggregates : docs[0]!.doc.aggregates, w)]));
+  const all = docs.flatMap((d) => d.doc.aggregates);
+  const workloads = [...new Set(all.map((a) => a.workload))];
+  // The same memory size in every document, so that each line compares like with like.
+  const focus = new Map(workloads.map((w) => [w, focusMemory(all, w)!]));
   const figures = workloads.map((workload) => {
     const memory = focus.get(workload);
     const points = docs.flatMap((d) =>

@@ -139,6 +139,14 @@ describe("runtime matrix report (production size)", () => {
     expect(chart(render(local), id("init")).figure.textContent).toContain("Measured locally on box (CPU X, 2 cores; both architectures on this CPU), priced at us-east-1 rates.");
   });
 
+  it("a run without a single good sample says so instead of drawing empty axes", () => {
+    const failed = { ...doc, aggregates: doc.aggregates.slice(0, 2).map((a) => ({ ...a, n: 0, failed: 3, duration_ms: null, billed_duration_ms: null, init_duration_ms: null, max_memory_used_mb: null, cost_per_million_usd: null })), comparisons: [] };
+    const empty = render(failed);
+    expect(empty.querySelector("section")!.textContent).toContain("No configuration has a good sample yet (0 samples (6 failed");
+    expect(marks(chart(empty, id("lost")).svg, "bar", "rect")).toHaveLength(2);
+    expect(render({ ...doc, aggregates: [], comparisons: [] }).querySelectorAll("figure")).toHaveLength(0);
+  });
+
   it("refuses a matrix document with a bad field, naming it", () => {
     const bad = structuredClone(doc) as unknown as { comparisons: { ci95: unknown }[]; aggregates: { kind: unknown }[] };
     bad.comparisons[3]!.ci95 = [1];

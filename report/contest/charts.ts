@@ -102,7 +102,7 @@ export function requestMixChart(doc: ContestDocument, source: string, id: string
     id,
     title,
     source,
-    method: "Requests counted per invocation by the S3 front, by S3 operation, averaged over the contender's runs; stacked.",
+    method: "S3 requests per invocation by operation, as the document records them (counted by the local S3 front on local runs), averaged over the contender's runs; stacked.",
     samples: `${runsOf(rows)} runs of ${rows.length} contenders.`,
     chart,
   });

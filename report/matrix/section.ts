@@ -4,7 +4,7 @@ import { escapeHtml, table, type Column } from "../html";
 import { count, ms, num3, usd } from "../format";
 import { coldInitChart, consistencyChart, costRatioChart, lostSamplesChart, speedupChart } from "./charts-compare";
 import { costVsMemory, distributionChart, durationVsMemory } from "./charts-scaling";
-import { WORKLOADS, sampleCount } from "./data";
+import { WORKLOADS, measured, sampleCount } from "./data";
 import type { MatrixAggregate, MatrixComparison, MatrixResultDocument } from "./schema";
 
 const AGGREGATE_COLUMNS: Column<MatrixAggregate>[] = [
@@ -48,6 +48,14 @@ export function matrixSection(doc: MatrixResultDocument, input: MatrixSectionInp
   const skipped = run.skipped.map((s) => `${s.runtime} skipped (${s.reason})`);
   const runText = [`Run ${run.run_id} (${run.status}), mode ${run.mode}: ${run.cold} cold + ${run.warm} warm samples per configuration, started ${run.started_at}`, ...skipped].join("; ");
   const methods = `Statistics: stddev ${run.methods.stddev}; percentiles ${run.methods.percentiles}; trimmed mean ${run.methods.trimmed_mean}; CI ${run.methods.ci95}. Prices: ${run.region}.`;
+  if (measured(doc.aggregates).length === 0) {
+    // A run that is still starting, or where every sample failed: say so instead of empty axes.
+    return `<section id="${escapeHtml(id)}"><h2>${escapeHtml(input.heading)}</h2>
+<p class="meta">${escapeHtml(source)} ${escapeHtml(runText)}.</p>
+<p class="fail">No configuration has a good sample yet (${escapeHtml(sampleCount(doc.aggregates))}): nothing to chart.</p>
+${doc.aggregates.length ? lostSamplesChart(doc, source, `${id}-lost`) : ""}
+</section>`;
+  }
   const perWorkload = WORKLOADS(doc).map((w) => {
     const focus = input.focusMemoryMb !== undefined && doc.aggregates.some((a) => a.workload === w && a.memory_mb === input.focusMemoryMb) ? input.focusMemoryMb : undefined;
     return `<h3>Workload ${escapeHtml(w)}</h3>
