@@ -56,15 +56,23 @@ describe("contest report with the S3 front's fields, a sweep and failures", () =
     expect(marks(bytes.svg, "bar", "rect")).toHaveLength(3 * ranked.length);
   });
 
-  it("memory sweep: forecast duration and price curves, labelled as a forecast, cheapest size named", () => {
-    for (const part of ["sweep-duration", "sweep-price"]) {
-      const { svg, figure } = chart(page, id(part));
-      expect(marks(svg, "dot", "path")).toHaveLength(doc.memory_sweep!.length);
-      expect(byFacet(marks(svg, "line", "path")).flat()).toHaveLength(ranked.length);
-      expect(tickLabels(svg, "x")).toEqual(expect.arrayContaining(["512", "1,024", "3,008"]));
-      expect(figure.textContent).toContain("Forecast for AWS from the local run");
-      expect(figure.textContent).toMatch(/Cheapest within budget: .*MB \(\$/);
-    }
+  it("memory sweep: forecast duration and price curves per contender, the budget, sizes without a forecast named", () => {
+    const forecasts = ranked.flatMap((r) => r.sweep!.flatMap((p) => (p.forecast ? [{ r, f: p.forecast }] : [])));
+    const duration = chart(page, id("sweep-duration"));
+    const titles = marks(duration.svg, "dot", "path").map(titleOf);
+    expect(titles.sort()).toEqual(
+      forecasts.map(({ r, f }) => `${r.contender} ${f.memory_mb} MB: ${f.duration_s} s, $${f.lambda_price_usd} Lambda, $${f.total_price_usd} total (${f.bound}-bound, ${f.passes ? "within budget" : "over budget"})`).sort(),
+    );
+    expect(titles.some((t) => t.endsWith("over budget)"))).toBe(true);
+    expect(marks(duration.svg, "line", "path")).toHaveLength(ranked.length);
+    expect(marks(duration.svg, "text", "text").map((t) => t.textContent)).toEqual(["budget 300 s"]);
+    expect(tickLabels(duration.svg, "x")).toEqual(expect.arrayContaining(["512", "1,024", "1,769"]));
+    expect(duration.figure.textContent).toContain("a model, not an AWS measurement");
+    expect(duration.figure.textContent).toContain(`${ranked[0]!.contender} at 3008 MB: oom: run 1 of 2: out of memory`);
+    expect(duration.figure.textContent).toContain(`${ranked[0]!.contender}: ${ranked[0]!.sweep_cheapest_passing_memory_mb} MB`);
+    const price = chart(page, id("sweep-price"));
+    expect(marks(price.svg, "dot", "path")).toHaveLength(2 * forecasts.length); // Lambda and total
+    expect(marks(price.svg, "line", "path")).toHaveLength(2 * ranked.length);
   });
 
   it("every figure says where it was measured, how, and over how many runs", () => {
@@ -79,6 +87,8 @@ describe("contest report with the S3 front's fields, a sweep and failures", () =
     const rows = tableRows(page, id("ranking"));
     expect(rows.map((r) => r[1])).toEqual(ranked.map((r) => r.contender));
     expect(page.querySelector(`table#${id("ranking")} thead`)!.textContent).toContain("full $/run");
+    const f = ranked[0]!.forecast!;
+    expect(rows[0]!.slice(-2)).toEqual([`${f.duration_s.toFixed(0)} s (${f.bound}${f.passes ? "" : ", over budget"})`, `$${Number(f.lambda_price_usd.toPrecision(3))}`]);
     const failures = tableRows(page, id("failures"));
     expect(failures.map((r) => r[1]).sort()).toEqual(["invalid", "oom", "too slow"]);
     expect(failures.map((r) => r[2])).toEqual([...doc.failure].sort((a, b) => a.contender.localeCompare(b.contender)).map((f) => f.reason));

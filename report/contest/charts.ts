@@ -140,33 +140,46 @@ export function bytesChart(doc: ContestDocument, source: string, id: string): st
 
 /** Power Tuning style: forecast duration and price per memory size, one line per contender. */
 export function sweepCharts(doc: ContestDocument, idPrefix: string): string {
-  const points = doc.memory_sweep ?? [];
+  const rows = byRank(doc).filter((r) => r.sweep?.length);
   const title = "Memory sweep: forecast duration and price per memory size";
-  if (points.length === 0) return missingFigure(`${idPrefix}-duration`, title, "The document has no memory sweep (bench local --memory a,b,c adds one).");
-  const data = points.map((p) => ({ ...p, s: p.forecast_duration_ms / 1000, passes: p.within_budget !== false ? "within budget" : "over budget" }));
-  const memories = data.map((p) => p.memory_mb);
-  const contenders = [...new Set(data.map((p) => p.contender))];
+  if (rows.length === 0) return missingFigure(`${idPrefix}-duration`, title, "The document has no memory sweep (bench local --memory a,b,c adds one).");
+  const data = rows.flatMap((r) =>
+    r.sweep!.flatMap((p) =>
+      p.forecast
+        ? [{ contender: r.contender, memory_mb: p.memory_mb, s: p.forecast.duration_s, lambda: p.forecast.lambda_price_usd, total: p.forecast.total_price_usd, bound: p.forecast.bound, budget: p.forecast.budget_s, fit: p.forecast.passes ? "within budget" : "over budget" }]
+        : [],
+    ),
+  );
+  const failed = rows.flatMap((r) => r.sweep!.flatMap((p) => (p.measured.ok ? [] : [`${r.contender} at ${p.memory_mb} MB: ${p.measured.reason}`])));
+  const memories = [...new Set(data.map((p) => p.memory_mb))];
+  const contenders = rows.map((r) => r.contender);
+  const budgets = [...new Set(data.map((p) => p.budget))];
   const common = {
     width: WIDTH,
     height: 320,
-    x: { label: "memory (MB)", type: scaleTypeFor(memories), ticks: spacedTicks([...new Set(memories)]) } as const,
+    // Every size is a tick; on a log axis, one too close to its neighbour is dropped (1769 vs 2048).
+    x: { label: "memory (MB)", type: scaleTypeFor(memories), ticks: scaleTypeFor(memories) === "log" ? spacedTicks(memories) : memories } as const,
     color: { legend: true, domain: contenders, scheme: "tableau10" } as const,
     symbol: { legend: true, domain: ["within budget", "over budget"], range: ["circle", "times"] } as const,
   };
-  const line = (y: string) => [
-    Plot.line(data, { x: "memory_mb", y, stroke: "contender" }),
-    Plot.dot(data, { x: "memory_mb", y, stroke: "contender", symbol: "passes", r: 4 }),
+  const curve = (y: string, dashed = false) => [
+    Plot.line(data, { x: "memory_mb", y, stroke: "contender", strokeDasharray: dashed ? "5 3" : undefined, sort: "memory_mb" }),
+    Plot.dot(data, { x: "memory_mb", y, stroke: "contender", symbol: "fit", r: 4, title: (d: (typeof data)[number]) => `${d.contender} ${d.memory_mb} MB: ${d.s} s, $${d.lambda} Lambda, $${d.total} total (${d.bound}-bound, ${d.fit})` }),
   ];
-  const duration = renderPlot({ ...common, y: { label: "forecast duration (s)", grid: true, type: scaleTypeFor(data.map((d) => d.s)) }, marks: line("s") });
-  const price = renderPlot({ ...common, y: { label: "forecast Lambda price per run (USD)", grid: true, tickFormat: "$.2~g" }, marks: line("forecast_price_usd") });
-  const cheapest = contenders.map((c) => {
-    const ok = data.filter((p) => p.contender === c && p.passes === "within budget").sort((a, b) => a.forecast_price_usd - b.forecast_price_usd)[0];
-    return ok ? `${c}: ${ok.memory_mb} MB ($${ok.forecast_price_usd.toPrecision(3)})` : `${c}: no size within budget`;
+  const duration = renderPlot({
+    ...common,
+    y: { label: "forecast duration (s)", grid: true, type: scaleTypeFor(data.map((d) => d.s)) },
+    marks: [...curve("s"), Plot.ruleY(budgets, { stroke: "#b3261e", strokeDasharray: "4 3" }), Plot.text(budgets, { y: (b: number) => b, text: (b: number) => `budget ${b} s`, frameAnchor: "right", dy: -6, fill: "#b3261e" })],
   });
-  const source = "Forecast for AWS from the local run (not measured on AWS).";
-  const samples = `${points.length} points: ${contenders.length} contenders × memory sizes. Cheapest within budget: ${cheapest.join("; ")}.`;
+  const price = renderPlot({ ...common, y: { label: "forecast price per run (USD)", grid: true, tickFormat: dollars }, marks: [...curve("lambda"), ...curve("total", true)] });
+  const cheapest = rows.map((r) => {
+    const chosen = r.sweep_cheapest_passing_memory_mb ?? data.filter((p) => p.contender === r.contender && p.fit === "within budget").sort((a, b) => a.lambda - b.lambda)[0]?.memory_mb ?? null;
+    return `${r.contender}: ${chosen === null ? "no size within budget" : `${chosen} MB`}`;
+  });
+  const source = "Forecast for AWS from the local runs at each memory size (a model, not an AWS measurement).";
+  const samples = `${data.length} forecasts for ${contenders.length} contender(s)${failed.length ? `; no forecast where the local run failed: ${failed.join("; ")}` : ""}. Cheapest size within budget: ${cheapest.join("; ")}.`;
   return (
-    figure({ id: `${idPrefix}-duration`, title: "Memory sweep: forecast duration per memory size", source, method: "The forecast model's duration at each memory size (× = over the time budget).", samples, chart: duration }) +
-    figure({ id: `${idPrefix}-price`, title: "Memory sweep: forecast Lambda price per memory size", source, method: "Forecast duration × memory × the architecture's rate + request charge.", samples, chart: price })
+    figure({ id: `${idPrefix}-duration`, title: "Memory sweep: forecast duration per memory size", source, method: "The forecast model's duration of one full-contest run at each memory size (× = over the time budget, dashed red line).", samples, chart: duration }) +
+    figure({ id: `${idPrefix}-price`, title: "Memory sweep: forecast price per run per memory size", source, method: "Solid: forecast Lambda price (duration × memory × the architecture's rate + request charge); dashed: plus the S3 requests.", samples, chart: price })
   );
 }

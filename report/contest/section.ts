@@ -22,9 +22,12 @@ const COLUMNS: Column<ContestSuccessRow>[] = [
 const EXTRA_COLUMNS: Column<ContestSuccessRow>[] = [
   { header: "S3 requests", cell: (r) => (r.s3_requests ? count(Object.values(r.s3_requests).reduce((a, b) => a + b, 0)) : "-"), sort: (r) => Object.values(r.s3_requests ?? {}).reduce((a, b) => a + b, 0), numeric: true },
   { header: "in / out", cell: (r) => (r.bytes_in !== undefined && r.bytes_out !== undefined ? `${gib(r.bytes_in)} / ${gib(r.bytes_out)}` : "-"), sort: (r) => r.bytes_in ?? -1, numeric: true },
-  { header: "CPU s", cell: (r) => (r.cpu_seconds === undefined ? "-" : num3(r.cpu_seconds)), sort: (r) => r.cpu_seconds ?? -1, numeric: true },
+  { header: "CPU s", cell: (r) => (r.cpu_seconds === undefined || r.cpu_seconds === null ? "-" : num3(r.cpu_seconds)), sort: (r) => r.cpu_seconds ?? -1, numeric: true },
   { header: "S3 $/run", cell: (r) => (r.s3_request_price_usd === undefined ? "-" : usd(r.s3_request_price_usd)), sort: (r) => r.s3_request_price_usd ?? -1, numeric: true },
   { header: "full $/run", cell: (r) => (r.total_price_usd === undefined ? "-" : usd(r.total_price_usd)), sort: (r) => r.total_price_usd ?? -1, numeric: true },
+  // The forecast of a full-contest run on AWS at the row's memory (a model's output, not a measurement).
+  { header: "AWS forecast", cell: (r) => (r.forecast ? `${r.forecast.duration_s.toFixed(0)} s (${r.forecast.bound}${r.forecast.passes ? "" : ", over budget"})` : "-"), sort: (r) => r.forecast?.duration_s ?? -1, numeric: true },
+  { header: "forecast $/run", cell: (r) => (r.forecast ? usd(r.forecast.lambda_price_usd) : "-"), sort: (r) => r.forecast?.lambda_price_usd ?? -1, numeric: true },
 ];
 
 export interface SectionInput {
@@ -36,7 +39,7 @@ export interface SectionInput {
 export function contestSection(doc: ContestDocument, input: SectionInput): string {
   const { id, source } = input;
   const rows = [...doc.success].sort((a, b) => a.rank - b.rank);
-  const extended = rows.some((r) => r.s3_requests !== undefined || r.total_price_usd !== undefined);
+  const extended = rows.some((r) => r.s3_requests !== undefined || r.total_price_usd !== undefined || r.forecast !== undefined);
   const failures = [...doc.failure].sort((a, b) => a.contender.localeCompare(b.contender));
   const failureTable = failures.length
     ? table(`${id}-failures`, [
