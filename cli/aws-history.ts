@@ -8,6 +8,7 @@
 // moto) links an event to the previous one of the same branch: MapIterationStarted opens an
 // iteration frame, MapIteration{Succeeded,Failed,Aborted} closes it for the events that follow.
 import type { HistoryEvent } from "@aws-sdk/client-sfn";
+import { z } from "zod";
 import { RankEvent, RunOutcome, ValidationOutcome } from "../harness/contracts";
 import type { ExecutionInput } from "./aws-outputs";
 import type { ProgressSink } from "./progress";
@@ -114,17 +115,21 @@ export class ExecutionHistoryTracker {
       return;
     }
     if (event.type?.endsWith("StateExited") && path.length === 1 && contender !== undefined) {
-      const output = stateOutput(event) as { validation?: unknown } | undefined;
-      const validation = ValidationOutcome.safeParse(output?.validation);
-      if (validation.success && !this.validated.has(contender)) {
+      const output = stateOutput(event) as { validations?: unknown } | undefined;
+      const validations = z.array(ValidationOutcome).safeParse(output?.validations);
+      if (validations.success && !this.validated.has(contender)) {
         this.validated.add(contender);
-        const v = validation.data;
-        this.sink.onEvent({
-          kind: "validated",
-          contender: this.contenderName(contender),
-          ok: v.ok,
-          detail: v.ok ? undefined : taskErrorText(v.error),
-        });
+        for (const v of validations.data) {
+          const ok = "ok" in v && v.ok;
+          const error = "harness_error" in v ? v.harness_error : !v.ok ? v.error : undefined;
+          this.sink.onEvent({
+            kind: "validated",
+            contender: this.contenderName(contender),
+            run: v.index + 1,
+            ok,
+            detail: error ? taskErrorText(error) : undefined,
+          });
+        }
       }
       return;
     }

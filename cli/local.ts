@@ -45,31 +45,41 @@ options:
 exit codes: 0 the run completed (contender failures are results), 1 the harness failed,
             2 usage error.`;
 
-const ARCHIVE_KEY = /^archives\/([^/]+)\/[^/]+\/run-(\d+)\.zip$/;
+/** `archives/<contender>/<execution>/<random id>.zip`: the key names the contender, never the run. */
+const ARCHIVE_KEY = /^archives\/([^/]+)\/[^/]+\/[^/]+\.zip$/;
 
-/** Turns the engine's Task calls into progress events: who runs, which run ended, validation. */
+/**
+ * Turns the engine's Task calls into progress events: who runs, how many runs ended, each
+ * validation. Runs are numbered in the order they end (the key does not say which run it is).
+ */
 export function progressObserver(sink: ProgressSink, runsPerContender?: number): TaskObserver {
   const started = new Set<string>();
+  const ended = new Map<string, number>();
+  const validated = new Map<string, number>();
+  const next = (counts: Map<string, number>, contender: string) => {
+    const n = (counts.get(contender) ?? 0) + 1;
+    counts.set(contender, n);
+    return n;
+  };
   let rankingNoted = false;
   return (call) => {
     const input = call.input as { Payload?: { archive_key?: unknown } } | null;
     const key = typeof input?.Payload?.archive_key === "string" ? input.Payload.archive_key : "";
-    const match = ARCHIVE_KEY.exec(key);
-    const contender = match?.[1];
-    const run = Number(match?.[2] ?? 0);
+    const contender = ARCHIVE_KEY.exec(key)?.[1];
     if (call.stateName === TASK_STATES.invokeContender && contender) {
       if (call.phase === "started" && !started.has(contender)) {
         started.add(contender);
         sink.onEvent({ kind: "started", contender, runs: runsPerContender });
       } else if (call.phase === "ended") {
-        sink.onEvent({ kind: "run-finished", contender, run, ok: true });
+        sink.onEvent({ kind: "run-finished", contender, run: next(ended, contender), ok: true });
       } else if (call.phase === "failed") {
-        sink.onEvent({ kind: "run-finished", contender, run, ok: false, detail: taskErrorText(call.error) });
+        sink.onEvent({ kind: "run-finished", contender, run: next(ended, contender), ok: false, detail: taskErrorText(call.error) });
       }
     } else if (call.stateName === TASK_STATES.validateArchive && contender && call.phase !== "started") {
       sink.onEvent({
         kind: "validated",
         contender,
+        run: next(validated, contender),
         ok: call.phase === "ended",
         detail: call.phase === "failed" ? taskErrorText(call.error) : undefined,
       });
