@@ -21,14 +21,16 @@
 // definition is built): plain comparisons that behave identically on both engines.
 // (States.ArrayContains($.runs[*].ok, false) also works locally for N >= 1, but a wildcard path
 // that matches nothing fails the whole execution there, like a filter does.)
-import type { DefinitionParams } from "./definition";
+import { parsePayload } from "./contracts";
+import { ContenderDefinitionParams } from "./definition";
 import { INVOKE_TIMEOUT_S, LAMBDA_SERVICE_RETRY, SDK_CALL_TIMEOUT_S, catchAll } from "./asl-common";
 import { runStates } from "./run-states";
 import { MAX_PARALLEL_VALIDATIONS, validationStates } from "./validation-states";
 import { TASK_STATES } from "./task-states";
 
 /** The child state machine: input ContenderExecutionInput, output one ContenderScore. */
-export function buildContenderDefinition(p: DefinitionParams): Record<string, unknown> {
+export function buildContenderDefinition(input: ContenderDefinitionParams): Record<string, unknown> {
+  const p = parsePayload(ContenderDefinitionParams, input, "contender definition parameters");
   return {
     Comment: "s3-archive-bench: run one contender N times, validate every archive, clean up, score",
     StartAt: TASK_STATES.getFunctionConfiguration,
@@ -43,7 +45,7 @@ export function buildContenderDefinition(p: DefinitionParams): Record<string, un
  * waves of `maxConcurrency`, each followed by its upload cleanup, the validations in waves of
  * MAX_PARALLEL_VALIDATIONS, the configuration read and the scorer.
  */
-export function contenderExecutionTimeoutS(p: DefinitionParams): number {
+export function contenderExecutionTimeoutS(p: ContenderDefinitionParams): number {
   const waves = (n: number, perWave: number) => Math.ceil(n / (perWave === 0 ? n : perWave));
   const run = INVOKE_TIMEOUT_S + 2 * SDK_CALL_TIMEOUT_S; // invoke, list uploads, abort uploads
   const validation = INVOKE_TIMEOUT_S + SDK_CALL_TIMEOUT_S; // validate, delete
@@ -56,7 +58,7 @@ export function contenderExecutionTimeoutS(p: DefinitionParams): number {
 }
 
 /** The child's states: input `{ contender, function_arn, execution }`, output one ContenderScore. */
-export function contenderStates(p: DefinitionParams): Record<string, unknown> {
+export function contenderStates(p: ContenderDefinitionParams): Record<string, unknown> {
   const identity = { "contender.$": "$.contender", "function_arn.$": "$.function_arn" };
   // Replaces the state (no ResultPath): the full GetFunctionConfiguration response (environment,
   // layers, ...) does not ride along through the runs.

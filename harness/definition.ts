@@ -33,6 +33,7 @@
 // States.JsonToString, no nested intrinsic functions, no explicit `ResultPath: "$"`, every Task
 // with TimeoutSeconds.
 import { z } from "zod";
+import { parsePayload } from "./contracts";
 import { INVOKE_TIMEOUT_S, LAMBDA_SERVICE_RETRY } from "./asl-common";
 import { contenderExecutionTimeoutS } from "./contender-states";
 import { MAX_CONTENDERS } from "./execution-input";
@@ -78,6 +79,10 @@ export const DefinitionParams = z.strictObject({
 });
 export type DefinitionParams = z.infer<typeof DefinitionParams>;
 
+/** What the contender definition needs: everything but the parent's own settings. */
+export const ContenderDefinitionParams = DefinitionParams.omit({ contenderConcurrency: true, contenderStateMachineArn: true });
+export type ContenderDefinitionParams = z.infer<typeof ContenderDefinitionParams>;
+
 /** Error of the parent's Fail state when a contender's execution reported a harness fault. */
 export const HARNESS_FAULT_ERROR_PATH = "$.child.score.harness_error.error";
 
@@ -98,7 +103,7 @@ const START_EXECUTION_RETRY = [
 
 /** The parent state machine: input ExecutionInput, output the ResultDocument. */
 export function buildDefinition(input: DefinitionParams): Record<string, unknown> {
-  const p = DefinitionParams.parse(input);
+  const p = parsePayload(DefinitionParams, input, "definition parameters");
   return {
     Comment: "s3-archive-bench: run every contender in its own child execution, then rank",
     StartAt: "Contenders",

@@ -12,7 +12,7 @@
 // lifecycle rule expires them. Once the invoke has returned or failed, the run's process is
 // gone, so whatever upload is still open under its key is orphaned. Doing it per run keeps the
 // listing next to a ~6 KB state (never beside every run's log tail) and needs no prefix logic.
-import type { DefinitionParams } from "./definition";
+import { ContenderDefinitionParams } from "./definition";
 import { INVOKE_TIMEOUT_S, LAMBDA_SERVICE_RETRY, SDK_CALL_TIMEOUT_S, catchAll } from "./asl-common";
 import { TASK_STATES } from "./task-states";
 
@@ -35,7 +35,7 @@ const ABORT_CONCURRENCY = 10;
  * ItemSelector and formatted here because intrinsic functions cannot be nested in
  * aws-local-stepfunctions 3.0.0: its argument parser takes quoted strings, paths and JSON only.)
  */
-export function runStates(p: DefinitionParams): Record<string, unknown> {
+export function runStates(p: ContenderDefinitionParams): Record<string, unknown> {
   const run = { "index.$": "$.index", "archive_key.$": "$.archive_key" };
   // Each Record* state REPLACES the state with `{ archive_key, outcome }`: the cleanup below
   // needs the key, and RunOutcome hands on `outcome` alone.

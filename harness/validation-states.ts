@@ -11,7 +11,7 @@
 // and competes for CPU and bandwidth, so running it beside the other runs would disturb their
 // timings (on one machine it visibly does). Why bounded: each validation is a Lambda reading a
 // whole archive; at 32 runs x 100 contenders an unbounded Map would ask for 3,200 at once.
-import type { DefinitionParams } from "./definition";
+import { ContenderDefinitionParams } from "./definition";
 import { INVOKE_TIMEOUT_S, LAMBDA_SERVICE_RETRY, SDK_CALL_TIMEOUT_S, catchAll } from "./asl-common";
 import { TASK_STATES } from "./task-states";
 
@@ -21,7 +21,7 @@ export const MAX_PARALLEL_VALIDATIONS = 5;
 const INVALID_ARCHIVE = "InvalidArchive";
 
 /** Deletes `$.archive_key`; errors are ignored (the bucket's lifecycle rule is the backstop). */
-function deleteArchive(p: DefinitionParams, next: string | null): Record<string, unknown> {
+function deleteArchive(p: ContenderDefinitionParams, next: string | null): Record<string, unknown> {
   return {
     Type: "Task",
     Resource: "arn:aws:states:::aws-sdk:s3:deleteObject",
@@ -34,7 +34,7 @@ function deleteArchive(p: DefinitionParams, next: string | null): Record<string,
 }
 
 /** The two Maps above, entered at `Validations` or `DeleteArchives`; both continue at `next`. */
-export function validationStates(p: DefinitionParams, next: string): Record<string, unknown> {
+export function validationStates(p: ContenderDefinitionParams, next: string): Record<string, unknown> {
   const verdict = (fields: Record<string, unknown>) => ({
     Type: "Pass",
     Parameters: { "archive_key.$": "$.archive_key", verdict: { "index.$": "$.index", ...fields } },
