@@ -111,10 +111,8 @@ export class BenchmarkStateMachine extends pulumi.ComponentResource {
         ),
       pulumi
         .all([args.validatorArn, args.scorerArn, args.bucketName])
-        .apply(([validatorArn, scorerArn, bucket]) => {
-          const { contenderConcurrency: _parentOnly, contenderStateMachineArn: _self, ...p } = params(validatorArn, scorerArn, bucket, "");
-          return buildContenderDefinition(p);
-        }),
+        // The contender definition never refers to its own ARN (nor to the parent's settings).
+        .apply(([validatorArn, scorerArn, bucket]) => buildContenderDefinition(params(validatorArn, scorerArn, bucket, "unused"))),
       args.logRetentionDays,
       this,
     );

@@ -79,8 +79,8 @@ export const DefinitionParams = z.strictObject({
 });
 export type DefinitionParams = z.infer<typeof DefinitionParams>;
 
-/** What the contender definition needs: everything but the parent's own settings. */
-export const ContenderDefinitionParams = DefinitionParams.omit({ contenderConcurrency: true, contenderStateMachineArn: true });
+/** What the contender definition needs: everything but the parent's own settings (which it ignores). */
+export const ContenderDefinitionParams = z.object(DefinitionParams.omit({ contenderConcurrency: true, contenderStateMachineArn: true }).shape);
 export type ContenderDefinitionParams = z.infer<typeof ContenderDefinitionParams>;
 
 /** Error of the parent's Fail state when a contender's execution reported a harness fault. */

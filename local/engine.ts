@@ -16,6 +16,9 @@ export interface ExecutionEvent {
   state?: { name: string; type: string; input?: unknown; output?: unknown };
   parentState?: { name: string };
   index?: number;
+  /** ExecutionStarted's input, ExecutionSucceeded's output. */
+  input?: unknown;
+  output?: unknown;
   Error?: string;
   Cause?: unknown;
 }

@@ -171,7 +171,7 @@ describe("running the definition locally", () => {
     expect(document).toEqual({ success: [], failure: [{ contender: name, reason: "oom: run 1 of 2: run 0 failed (Runtime.OutOfMemory) (2 of 2 runs failed)" }] });
     expect(outcomes[name]!.validations).toBeUndefined();
     expect(aws.validations).toEqual([]);
-    expect(aws.deletions.map((d) => d.Key).sort()).toEqual([aws.key(name, 0), aws.key(name, 1)]);
+    expect(aws.deletions.map((d) => d.Key).sort()).toEqual([aws.key(name, 0), aws.key(name, 1)].sort());
     expect(aws.openUploads.size).toBe(0);
   });
 
@@ -183,9 +183,9 @@ describe("running the definition locally", () => {
       failingAbortIds: new Set(["upload-2"]),
     });
     expect(document.failure).toEqual([{ contender: name, reason: expect.stringMatching(/^timeout: run 1 of 3: /) }]);
-    expect(aws.abortions.map((a) => a.Key).sort()).toEqual([aws.key(name, 1), aws.key(name, 2)]);
+    expect(aws.abortions.map((a) => a.Key).sort()).toEqual([aws.key(name, 1), aws.key(name, 2)].sort());
     // Run 0's upload was never listed and run 1's abort failed: both still open, nothing else.
-    expect([...aws.openUploads.keys()].sort()).toEqual([aws.key(name, 0), aws.key(name, 1)]);
+    expect([...aws.openUploads.keys()].sort()).toEqual([aws.key(name, 0), aws.key(name, 1)].sort());
   });
 
   it("retries a throttled invocation but never a function error", async () => {

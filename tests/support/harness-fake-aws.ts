@@ -10,7 +10,7 @@ import type { TaskHandler } from "../../local/task-handlers";
 import { handler as scorer } from "../../functions/score/index";
 import { formatReportLine } from "./report-lines";
 
-export type RunBehaviour = "ok" | { functionError: string } | { serviceError: string };
+export type RunBehaviour = "ok" | { functionError: string; message?: string } | { serviceError: string };
 
 export interface FakeFunction {
   config: "zip" | "image" | "missing";
@@ -94,6 +94,8 @@ export class FakeAws {
   readonly attempts = new Map<string, number>();
   /** Highest number of simultaneous invocations of one function. */
   readonly peakConcurrency = new Map<string, number>();
+  /** Highest number of contenders with an invocation in flight at the same time. */
+  peakContenders = 0;
   private readonly inFlight = new Map<string, number>();
   private uploadCounter = 0;
   /** Archive keys by contender name, in the order the runs started (= run index order). */
@@ -186,12 +188,13 @@ export class FakeAws {
         const now = (this.inFlight.get(arn) ?? 0) + 1;
         this.inFlight.set(arn, now);
         this.peakConcurrency.set(arn, Math.max(now, this.peakConcurrency.get(arn) ?? 0));
+        this.peakContenders = Math.max(this.peakContenders, [...this.inFlight.values()].filter((n) => n > 0).length);
         try {
           await new Promise((resolve) => setTimeout(resolve, 5)); // let parallel runs overlap
           const behaviour = fn.run?.(index, attempt) ?? "ok";
           if (behaviour !== "ok" && "serviceError" in behaviour) throw Object.assign(new Error("Rate exceeded"), { name: behaviour.serviceError });
           this.leaveUploads(input.Payload.archive_key, fn.leavesUploads?.(index) ?? 0);
-          if (behaviour !== "ok") throw functionError(behaviour.functionError, `run ${index} failed`);
+          if (behaviour !== "ok") throw functionError(behaviour.functionError, behaviour.message ?? `run ${index} failed`);
           const payload = fn.returns ? fn.returns(index) : { archive_key: input.Payload.archive_key };
           return { ...LAMBDA_RESPONSE, Payload: payload, LogResult: logResultFor(arn, index, this.options.logTail) };
         } finally {
