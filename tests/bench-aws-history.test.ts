@@ -51,7 +51,7 @@ describe("ExecutionHistoryTracker on AWS-shaped Task events", () => {
     push(ev(ok0, "MapIterationSucceeded", { mapIterationSucceededEventDetails: { name: "Runs", index: 0 } }));
     const last = push(ev(failed1, "MapIterationSucceeded", { mapIterationSucceededEventDetails: { name: "Runs", index: 1 } }));
     const val = push(exited(push(ev(last, "MapStateExited")), "RecordInvalidArchive", {
-      validation: { ok: false, error: { Error: "InvalidArchive", Cause: '{"errorMessage":"entry 3: CRC-32 mismatch"}' } },
+      validations: [{ index: 0, ok: false, error: { Error: "InvalidArchive", Cause: '{"errorMessage":"entry 3: CRC-32 mismatch"}' } }],
     }));
     // Contender 1 starts from the last event of contender 0's iteration (as moto links it).
     const it1 = push(ev(val, "MapIterationStarted", { mapIterationStartedEventDetails: { name: "Contenders", index: 1 } }));
@@ -78,7 +78,7 @@ describe("ExecutionHistoryTracker on AWS-shaped Task events", () => {
       { kind: "runs-started", contender: "typescript-a-arm64", runs: 2 },
       { kind: "run-finished", contender: "typescript-a-arm64", run: 0, ok: true, detail: undefined },
       { kind: "run-finished", contender: "typescript-a-arm64", run: 1, ok: false, detail: "Sandbox.Timedout: Task timed out after 3.00 seconds" },
-      { kind: "validated", contender: "typescript-a-arm64", ok: false, detail: "InvalidArchive: entry 3: CRC-32 mismatch" },
+      { kind: "validated", contender: "typescript-a-arm64", run: 1, ok: false, detail: "InvalidArchive: entry 3: CRC-32 mismatch" },
       { kind: "started", contender: "typescript-b-arm64" },
       { note: "ranking" },
     ]);
