@@ -4,7 +4,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { TASK_STATES } from "../harness/definition";
 import type { TaskObserver } from "../local/task-handlers";
-import { EXIT, parseCommandArgs, positiveInt, positiveNumber } from "./args";
+import { EXIT, UsageError, parseCommandArgs, positiveInt, positiveNumber } from "./args";
 import { ProgressReporter, reportScores, type ProgressSink } from "./progress";
 import { renderResultTable, useColor } from "./table";
 import { taskErrorText } from "./task-error";
@@ -128,9 +128,12 @@ export async function run(argv: string[]): Promise<number> {
   // Loaded here so `bench local --help` and usage errors stay instant.
   const { repoRoot } = await import("../harness/repo-root");
   const { runLocalBench } = await import("../local/bench");
+  const { UnknownContenderError } = await import("../harness/selection");
   const { join, resolve } = await import("node:path");
-  const extraRoots = (flags["contenders-dir"] ?? []).map((dir) => resolve(dir));
-  const contendersRoots = extraRoots.length ? [join(repoRoot(), "contenders"), ...extraRoots] : undefined;
+  const defaultRoot = join(repoRoot(), "contenders");
+  // contenders/ itself given again is not a second root (its contenders would be found twice).
+  const extraRoots = [...new Set((flags["contenders-dir"] ?? []).map((dir) => resolve(dir)))].filter((dir) => dir !== defaultRoot);
+  const contendersRoots = extraRoots.length ? [defaultRoot, ...extraRoots] : undefined;
 
   const progress = new ProgressReporter();
   try {
@@ -172,6 +175,10 @@ export async function run(argv: string[]): Promise<number> {
       process.stderr.write(`result document written to ${flags.out}\n`);
     }
     return EXIT.ok;
+  } catch (error) {
+    // A name that matches no contender is a mistake in what was typed: exit 2, like any usage error.
+    if (error instanceof UnknownContenderError) throw new UsageError(`--contenders: ${error.message}`, false);
+    throw error;
   } finally {
     progress.close();
   }
