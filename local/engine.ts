@@ -96,15 +96,16 @@ export async function runStateMachine(options: RunStateMachineOptions): Promise<
       options.onEvent?.(e);
     }
   })();
+  const dataLimitExceeded = () =>
+    new ExecutionFailedError(
+      "States.DataLimitExceeded",
+      `The state '${oversized!.state}' produced an output of ${oversized!.bytes} bytes, over the ${MAX_TASK_RESULT_BYTES}-byte Step Functions payload quota`,
+    );
+  let output: unknown;
   try {
-    return await execution.result;
+    output = await execution.result;
   } catch (error) {
-    if (oversized) {
-      throw new ExecutionFailedError(
-        "States.DataLimitExceeded",
-        `The state '${oversized.state}' produced an output of ${oversized.bytes} bytes, over the ${MAX_TASK_RESULT_BYTES}-byte Step Functions payload quota`,
-      );
-    }
+    if (oversized) throw dataLimitExceeded();
     if (error instanceof ExecutionTimeoutError) throw new ExecutionFailedError("States.Timeout", "The execution ran past its TimeoutSeconds");
     if (error instanceof ExecutionError) {
       const cause = (error as { cause?: { name?: string; message?: string } }).cause;
@@ -115,6 +116,9 @@ export async function runStateMachine(options: RunStateMachineOptions): Promise<
   } finally {
     await draining.catch(() => undefined);
   }
+  // The last state's output is only seen once the log is drained: the execution may have ended.
+  if (oversized) throw dataLimitExceeded();
+  return output;
 }
 
 const stateMachineArn = (region: string, name: string) => `arn:aws:states:${region}:${LOCAL_ACCOUNT}:stateMachine:${name}`;

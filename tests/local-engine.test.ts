@@ -135,11 +135,12 @@ describe("local engine: Task states served by sandboxes and moto", () => {
 
     it("a child that fails, even uncatchably, fails only the parent's Task: States.TaskFailed naming the child's Error and Cause", async () => {
       const failing = { StartAt: "F", States: { F: { Type: "Fail", Error: "Custom.Broken", Cause: "on purpose" } } };
-      const oversized = { StartAt: "Big", States: { Big: { Type: "Pass", Parameters: { "blob.$": "$.blob" }, End: true } } };
+      // (The blob is in the child's definition: in the parent's input it would fail the parent.)
+      const oversized = { StartAt: "Big", States: { Big: { Type: "Pass", Result: { blob: "x".repeat(300 * 1024) }, End: true } } };
       for (const [child, input, error, cause] of [
         [failing, {}, "Custom.Broken", "on purpose"],
         // A state output over 256 KiB: what Step Functions fails with States.DataLimitExceeded.
-        [oversized, { blob: "x".repeat(300 * 1024) }, "States.DataLimitExceeded", "The state 'Big' produced an output of 307212 bytes, over the 262144-byte Step Functions payload quota"],
+        [oversized, {}, "States.DataLimitExceeded", "The state 'Big' produced an output of 307211 bytes, over the 262144-byte Step Functions payload quota"],
       ] as const) {
         const out = (await runWith({ [CHILD]: child }, input)) as { error: { Error: string; Cause: string } };
         expect(out.error.Error).toBe("States.TaskFailed");
