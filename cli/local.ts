@@ -32,6 +32,9 @@ options:
   --seed <seed>            dataset seed: the same seed gives the same bytes (default ${LOCAL_DEFAULTS.seed})
   --runs <n>               runs per contender, in parallel (default ${LOCAL_DEFAULTS.runs})
   --max-concurrency <n>    parallel runs per contender at most (default: all runs)
+  --contender-concurrency <n>
+                           contenders running at once (default: all; 1 = one at a time, for
+                           timings no other contender disturbs)
   --max-run-time-s <s>     time budget: mean + stddev of a contender's runs must stay below
                            (default ${LOCAL_DEFAULTS.maxRunTimeS})
   --contenders <a,b>       only these (<lang>-<dev_id> for every architecture, or
@@ -99,6 +102,7 @@ export async function run(argv: string[]): Promise<number> {
       seed: { type: "string" },
       runs: { type: "string" },
       "max-concurrency": { type: "string" },
+      "contender-concurrency": { type: "string" },
       "max-run-time-s": { type: "string" },
       contenders: { type: "string" },
       "contenders-dir": { type: "string", multiple: true },
@@ -120,6 +124,7 @@ export async function run(argv: string[]): Promise<number> {
     seed: flags.seed ?? LOCAL_DEFAULTS.seed,
     runsPerContender: runs,
     maxConcurrency: positiveInt(flags["max-concurrency"], "max-concurrency") ?? runs,
+    contenderConcurrency: positiveInt(flags["contender-concurrency"], "contender-concurrency") ?? 0,
     maxRunTimeMs: (positiveNumber(flags["max-run-time-s"], "max-run-time-s") ?? LOCAL_DEFAULTS.maxRunTimeS) * 1000,
     filesPrefix: flags.prefix ?? LOCAL_DEFAULTS.prefix,
     contenders: (flags.contenders ?? "").split(",").map((s) => s.trim()).filter(Boolean),

@@ -27,8 +27,8 @@
 //    nothing) fail the whole execution, as on AWS.
 //
 // Context: the library sets $$.Execution.Input and StartTime only. The engine MUST pass
-// `run(input, { context: { Execution: { Name: <execution name> } } })`, since archive keys use
-// $$.Execution.Name. Task TimeoutSeconds defaults to 60 s in the library (AWS: none), which is
+// `run(input, { context: { Execution: { Id, Name } } })`: the parent hands $$.Execution.Name to
+// each contender's child execution, whose archive keys contain it. Task TimeoutSeconds defaults to 60 s in the library (AWS: none), which is
 // why every Task in the definition sets TimeoutSeconds explicitly. Map MaxConcurrency 0 means 40
 // there (unlimited on AWS). Node 20 needs a `Promise.withResolvers` polyfill before any Task runs.
 
