@@ -1,6 +1,7 @@
-// ExecutionHistoryTracker on the Task-shaped events AWS records for the real workflow (moto can
-// only run the Pass-state double, which bench-aws.test.ts drives): lambda:invoke Task events,
-// caught failures, the validator's output and the score task's Payload.
+// ExecutionHistoryTracker on the Task-shaped events AWS records (moto can only run Pass-state
+// doubles, which bench-aws.test.ts drives): the parent's per-contender scores, and the older
+// single-execution shape (lambda:invoke Task events, caught failures, validations, the rank Payload).
+import { readFileSync } from "node:fs";
 import type { HistoryEvent } from "@aws-sdk/client-sfn";
 import { describe, expect, it } from "vitest";
 import { ExecutionHistoryTracker } from "../cli/aws-history";
@@ -19,12 +20,46 @@ const input = {
   ],
 };
 
+/** A real success row (less its rank): what a contender's execution outputs when it succeeded. */
+const { rank: _rank, ...SUCCESS_ROW } = (
+  JSON.parse(readFileSync(new URL("./fixtures/result-document.json", import.meta.url), "utf8")) as { success: { rank: number }[] }
+).success[0]!;
+
 let id = 0;
 function ev(previousEventId: number, type: string, details: Partial<HistoryEvent> = {}): HistoryEvent {
   return { id: ++id, previousEventId, type: type as HistoryEvent["type"], timestamp: new Date(0), ...details };
 }
 const exited = (prev: number, name: string, output: unknown) =>
   ev(prev, "TaskStateExited", { stateExitedEventDetails: { name, output: JSON.stringify(output) } });
+
+describe("ExecutionHistoryTracker on the parent execution of child executions", () => {
+  it("reports each contender started, then finished with its score or failure reason, once", () => {
+    id = 0;
+    const h: HistoryEvent[] = [];
+    const push = (e: HistoryEvent) => (h.push(e), e.id!);
+    push(ev(0, "ExecutionStarted"));
+    const map = push(ev(push(ev(0, "MapStateEntered")), "MapStateStarted", { mapStateStartedEventDetails: { length: 2 } }));
+    const it0 = push(ev(map, "MapIterationStarted", { mapIterationStartedEventDetails: { name: "Contenders", index: 0 } }));
+    const it1 = push(ev(map, "MapIterationStarted", { mapIterationStartedEventDetails: { name: "Contenders", index: 1 } }));
+    const failed = { failure: { contender: "typescript-b-arm64", reason: "crash: the contender's results exceeded Step Functions' 256 KiB payload limit" } };
+    const end1 = push(exited(push(ev(it1, "TaskStateEntered")), "ScoreFailedExecution", failed));
+    push(ev(end1, "MapIterationSucceeded", { mapIterationSucceededEventDetails: { name: "Contenders", index: 1 } }));
+    const run0 = push(exited(push(ev(it0, "TaskStateEntered")), "RunContender", { contender: "typescript-a-arm64", child: { score: { success: { contender: "typescript-a-arm64" } } } }));
+    const scored0 = push(ev(run0, "PassStateExited", { stateExitedEventDetails: { name: "ContenderScored", output: JSON.stringify({ success: SUCCESS_ROW }) } }));
+    push(ev(scored0, "MapIterationSucceeded", { mapIterationSucceededEventDetails: { name: "Contenders", index: 0 } }));
+
+    const { sink, events } = recorder();
+    const tracker = new ExecutionHistoryTracker(input, sink);
+    tracker.ingest(h);
+    tracker.ingest(h);
+    expect(events).toEqual([
+      { kind: "started", contender: "typescript-a-arm64" },
+      { kind: "started", contender: "typescript-b-arm64" },
+      { kind: "finished", contender: "typescript-b-arm64", ok: false, detail: failed.failure.reason },
+      { kind: "finished", contender: "typescript-a-arm64", ok: true, detail: undefined },
+    ]);
+  });
+});
 
 describe("ExecutionHistoryTracker on AWS-shaped Task events", () => {
   it("derives started, runs, failures, validation and ranking", () => {
