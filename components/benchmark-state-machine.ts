@@ -122,8 +122,8 @@ export class BenchmarkStateMachine extends pulumi.ComponentResource {
       name,
       args.stateMachineName,
       pulumi
-        .all([this.contenderArn, args.scorerArn])
-        .apply(([contenderStateMachineArn, scorerArn]) => parentStateMachinePolicy({ contenderStateMachineArn, scorerArn })),
+        .all([this.contenderArn, args.scorerArn, args.bucketArn])
+        .apply(([contenderStateMachineArn, scorerArn, bucketArn]) => parentStateMachinePolicy({ contenderStateMachineArn, scorerArn, bucketArn })),
       pulumi
         .all([args.validatorArn, args.scorerArn, args.bucketName, this.contenderArn])
         .apply(([validatorArn, scorerArn, bucket, contenderArn]) => buildDefinition(params(validatorArn, scorerArn, bucket, contenderArn))),

@@ -6,7 +6,8 @@
 // PARENT (buildDefinition):
 //   Contenders (inline Map over $.contenders, MaxConcurrency = contenderConcurrency), per contender:
 //     RunContender (states:startExecution.sync:2 of the CONTENDER definition, contender-states.ts)
-//       --catch anything--> ScoreFailedExecution (the scorer turns the error into a failure row)
+//       --catch anything--> remove what its runs left (leftover-states.ts), then
+//                           ScoreFailedExecution (the scorer turns the error into a failure row)
 //                             --catch--> ExecutionFailedUnscored (a bare "crash:" row)
 //     IsHarnessFault? -> HarnessFault (Fail: the execution fails with the harness's error)
 //     ContenderScored (the child's ContenderScore)
@@ -36,11 +37,19 @@ import { z } from "zod";
 import { parsePayload } from "./contracts";
 import { INVOKE_TIMEOUT_S, LAMBDA_SERVICE_RETRY } from "./asl-common";
 import { contenderExecutionTimeoutS } from "./contender-states";
+import { leftoverStates } from "./leftover-states";
 import { MAX_CONTENDERS } from "./execution-input";
 import { TASK_STATES } from "./task-states";
 
 export { buildContenderDefinition, contenderExecutionTimeoutS } from "./contender-states";
-export { historyEventsPerContenderExecution, historyEventsPerExecution, maxContendersPerExecution, MAX_HISTORY_EVENTS } from "./history";
+export {
+  extraHistoryEventsPerSunkContender,
+  historyEventsPerContenderExecution,
+  historyEventsPerExecution,
+  maxContendersPerExecution,
+  MAX_HISTORY_EVENTS,
+  sunkContendersWithinQuota,
+} from "./history";
 export { MAX_PARALLEL_VALIDATIONS } from "./validation-states";
 
 export { ExecutionContender, ExecutionInput, MAX_CONTENDERS } from "./execution-input";
@@ -139,7 +148,7 @@ export function buildDefinition(input: DefinitionParams): Record<string, unknown
               // The child's own TimeoutSeconds ends it first; this only bounds a lost child.
               TimeoutSeconds: contenderExecutionTimeoutS(p) + 300,
               Retry: START_EXECUTION_RETRY,
-              Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.execution_error", Next: TASK_STATES.scoreFailedExecution }],
+              Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.execution_error", Next: TASK_STATES.listLeftArchives }],
               Next: "IsHarnessFault",
             },
             IsHarnessFault: {
@@ -151,6 +160,8 @@ export function buildDefinition(input: DefinitionParams): Record<string, unknown
             // the whole execution: no ranking is published on a broken harness.
             HarnessFault: { Type: "Fail", ErrorPath: HARNESS_FAULT_ERROR_PATH, CausePath: "$.child.score.harness_error.cause" },
             ContenderScored: { Type: "Pass", InputPath: "$.child.score", End: true },
+            // The failed child's own cleanup may not have run: remove what its runs left behind.
+            ...leftoverStates(p.bucket, TASK_STATES.scoreFailedExecution),
             [TASK_STATES.scoreFailedExecution]: {
               Type: "Task",
               Resource: "arn:aws:states:::lambda:invoke",

@@ -6,6 +6,7 @@
 // state in Inline mode" (https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html).
 // The local interpreter has no such quota, so only these counts catch it before AWS does.
 import { MAX_CONTENDERS } from "./execution-input";
+import { MAX_LEFTOVERS_LISTED } from "./leftover-states";
 
 /** Step Functions' hard quota on one execution's event history. */
 export const MAX_HISTORY_EVENTS = 25_000;
@@ -45,6 +46,22 @@ export function historyEventsPerContenderExecution(runsPerContender: number): nu
 export function historyEventsPerExecution(contenders: number): number {
   const contender = ITERATION + TASK + CHOICE + PASS;
   return EXECUTION + MAP + contenders * contender + TASK; // Contenders, Rank
+}
+
+/**
+ * What a contender whose child execution failed adds to the parent's history, at most: its
+ * leftovers listed, deleted and aborted (MAX_LEFTOVERS_LISTED of each), then its failure scored,
+ * instead of IsHarnessFault and ContenderScored.
+ */
+export function extraHistoryEventsPerSunkContender(): number {
+  const cleanup = (items: number) => TASK + CHOICE + MAP + items * (ITERATION + TASK);
+  return cleanup(MAX_LEFTOVERS_LISTED) + cleanup(MAX_LEFTOVERS_LISTED) + TASK - CHOICE - PASS;
+}
+
+/** How many contenders' executions may fail with the most leftovers before the parent nears the quota. */
+export function sunkContendersWithinQuota(contenders: number): number {
+  const budget = Math.floor(MAX_HISTORY_EVENTS * HISTORY_HEADROOM);
+  return Math.floor((budget - historyEventsPerExecution(contenders)) / extraHistoryEventsPerSunkContender());
 }
 
 /**

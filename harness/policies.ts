@@ -237,7 +237,8 @@ export function stateMachinePolicy(p: {
 
 /**
  * The parent state machine starts one execution of the contender state machine per contender and
- * waits for it (`states:startExecution.sync:2`), and invokes the scorer (failed executions, rank).
+ * waits for it (`states:startExecution.sync:2`), removes what a failed one left under archives/,
+ * and invokes the scorer (failed executions, rank).
  * The `.sync` integration learns that a child ended through an EventBridge rule that Step
  * Functions manages in the account, which the role must be allowed to create and describe, and it
  * describes (and, when the parent stops, stops) the child executions. Statements as AWS documents
@@ -248,6 +249,7 @@ export function parentStateMachinePolicy(p: {
   /** arn:aws:states:<region>:<account>:stateMachine:<name> of the contender state machine. */
   contenderStateMachineArn: string;
   scorerArn: string;
+  bucketArn: string;
 }): PolicyDocument {
   const [, , , region, account, , name] = p.contenderStateMachineArn.split(":");
   if (!region || !account || !name) throw new Error(`not a state machine ARN: ${p.contenderStateMachineArn}`);
@@ -266,6 +268,15 @@ export function parentStateMachinePolicy(p: {
       Resource: [`arn:aws:events:${region}:${account}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule`],
     },
     { Sid: "InvokeScorer", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [p.scorerArn] },
+    // After a contender's execution failed, what its runs left under archives/ (leftover-states.ts).
+    listPrefix("FindLeftArchives", p.bucketArn, [ARCHIVES_PREFIX]),
+    { Sid: "FindLeftUploads", Effect: "Allow", Action: ["s3:ListBucketMultipartUploads"], Resource: [p.bucketArn] },
+    {
+      Sid: "RemoveLeftArchives",
+      Effect: "Allow",
+      Action: ["s3:DeleteObject", "s3:AbortMultipartUpload"],
+      Resource: [`${p.bucketArn}/${ARCHIVES_PREFIX}/*`],
+    },
     DELIVER_LOGS,
   );
 }

@@ -103,6 +103,18 @@ export const TASK_STATES = {
    */
   runContender: "RunContender",
   /**
+   * In the PARENT definition, when a contender's child execution failed (leftover-states.ts), all
+   * best effort: aws-sdk:s3:listObjectsV2 `{ Bucket, Prefix: archives/<contender>/<execution>/,
+   * MaxKeys: 100 }` (returns `{ Contents?: [{ Key, ... }] }`, Contents OMITTED when empty),
+   * aws-sdk:s3:deleteObject `{ Bucket, Key }` per object, aws-sdk:s3:listMultipartUploads
+   * `{ Bucket, Prefix, MaxUploads: 100 }` (as listMultipartUploads above) and
+   * aws-sdk:s3:abortMultipartUpload `{ Bucket, Key, UploadId }` per upload.
+   */
+  listLeftArchives: "ListLeftArchives",
+  deleteLeftArchive: "DeleteLeftArchive",
+  listLeftUploads: "ListLeftUploads",
+  abortLeftUpload: "AbortLeftUpload",
+  /**
    * Resource arn:aws:states:::lambda:invoke (the scorer), in the PARENT definition, when a
    * contender's child execution failed. Receives `{ FunctionName, Payload:
    * ContenderExecutionFailedEvent }`; returns `{ Payload: ContenderScore (a failure row), ... }`.

@@ -26,7 +26,7 @@ describe("one contender cannot sink the others", () => {
     const chatty = "typescript-chatty-errors-arm64";
     const { aws, document } = await run({ ...PARAMS, runsPerContender: 10, maxConcurrency: 0 }, {
       [arn(honest)]: { config: "zip" },
-      [arn(huge)]: { config: "zip", returns: () => ({ blob: "x".repeat(300 * 1024) }) },
+      [arn(huge)]: { config: "zip", returns: () => ({ blob: "x".repeat(300 * 1024) }), leavesUploads: () => 1 },
       [arn(chatty)]: { config: "zip", run: () => ({ functionError: "Error", message: "e".repeat(40 * 1024) }) },
     });
 
@@ -53,6 +53,9 @@ describe("one contender cannot sink the others", () => {
       expect(error.Error).toBe("States.TaskFailed");
       expect(JSON.parse(error.Cause)).toMatchObject({ Status: "FAILED", Error: "States.DataLimitExceeded" });
     }
+    // What the sunk executions' runs left open was found from the parent and aborted.
+    expect(aws.leftoverListings.sort()).toEqual([`archives/${chatty}/exec-1/`, `archives/${huge}/exec-1/`].sort());
+    expect(aws.openUploads.size).toBe(0);
     // The honest contender's ten archives were all validated.
     expect(aws.validations.filter((v) => v.archive_key.includes(`/${honest}/`))).toHaveLength(10);
   });

@@ -8,6 +8,8 @@ import {
   buildDefinition,
   contenderExecutionTimeoutS,
   ExecutionInput,
+  extraHistoryEventsPerSunkContender,
+  sunkContendersWithinQuota,
   historyEventsPerContenderExecution,
   historyEventsPerExecution,
   MAX_HISTORY_EVENTS,
@@ -82,6 +84,9 @@ describe("definition structure", () => {
       }
     }
     expect(stateNamed(definition, TASK_STATES.invokeContender).TimeoutSeconds).toBeGreaterThan(900);
+    for (const name of [TASK_STATES.listLeftArchives, TASK_STATES.deleteLeftArchive, TASK_STATES.listLeftUploads, TASK_STATES.abortLeftUpload]) {
+      expect(stateNamed(parent, name).Catch, name).toEqual([expect.objectContaining({ ErrorEquals: ["States.ALL"] })]);
+    }
     const bestEffort = [
       TASK_STATES.getFunctionConfiguration,
       TASK_STATES.invokeContender,
@@ -132,7 +137,13 @@ describe("definition structure", () => {
         "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$": "$$.Execution.Id",
       },
     });
-    expect(start.Catch).toEqual([{ ErrorEquals: ["States.ALL"], ResultPath: "$.execution_error", Next: TASK_STATES.scoreFailedExecution }]);
+    expect(start.Catch).toEqual([{ ErrorEquals: ["States.ALL"], ResultPath: "$.execution_error", Next: TASK_STATES.listLeftArchives }]);
+    // Then what the failed child left under its archive prefix is removed (one page of each, best effort).
+    const prefix = "States.Format('archives/{}/{}/', $.contender, $$.Execution.Name)";
+    expect(stateNamed(parent, TASK_STATES.listLeftArchives).Parameters).toEqual({ Bucket: "bench-bucket", "Prefix.$": prefix, MaxKeys: 40 });
+    expect(stateNamed(parent, TASK_STATES.listLeftUploads).Parameters).toEqual({ Bucket: "bench-bucket", "Prefix.$": prefix, MaxUploads: 40 });
+    expect(stateNamed(parent, "HasLeftArchives").Choices).toEqual([{ Variable: "$.left_archives.Contents", IsPresent: true, Next: "DeleteLeftArchives" }]);
+    expect(stateNamed(parent, "AbortLeftUploads").Next).toBe(TASK_STATES.scoreFailedExecution);
     // The parent waits a little longer than the child may run; the child's own timeout fires first.
     expect(contender.TimeoutSeconds).toBe(contenderExecutionTimeoutS(PARAMS));
     expect(start.TimeoutSeconds).toBe(contenderExecutionTimeoutS(PARAMS) + 300);
@@ -199,7 +210,11 @@ describe("definition structure", () => {
       "ValidationOutcome", "DeleteArchives", "DeleteUnjudgedArchive", "ArchiveNotDeleted",
       "ValidationRan", "RecordValidatedOutcome", "RecordUnvalidatedOutcome", "ScoreContender", "ScorerFailed", "ScorerRejectedInput",
     ]; // prettier-ignore
-    const countedInParent = ["Contenders", "RunContender", "IsHarnessFault", "HarnessFault", "ContenderScored", "ScoreFailedExecution", "ExecutionFailedUnscored", "Rank"];
+    const countedInParent = [
+      "Contenders", "RunContender", "IsHarnessFault", "HarnessFault", "ContenderScored", "ScoreFailedExecution", "ExecutionFailedUnscored", "Rank",
+      "ListLeftArchives", "HasLeftArchives", "DeleteLeftArchives", "DeleteLeftArchive", "DeleteLeftArchiveSkipped",
+      "ListLeftUploads", "HasLeftUploads", "AbortLeftUploads", "AbortLeftUpload", "AbortLeftUploadSkipped",
+    ]; // prettier-ignore
     const { parent, contender } = bothDefinitions(PARAMS);
     expect(allStates(contender).map(([name]) => name).sort()).toEqual(countedInContender.sort());
     expect(allStates(parent).map(([name]) => name).sort()).toEqual(countedInParent.sort());
@@ -211,6 +226,10 @@ describe("definition structure", () => {
     expect(historyEventsPerExecution(100)).toBe(12 + 100 * 12);
     // The history no longer limits the contender count: the Rank payload's 100 does.
     for (const runs of [1, 10, MAX_RUNS_PER_CONTENDER]) expect(maxContendersPerExecution(runs)).toBe(100);
+    // A contender whose execution fails adds its leftovers' cleanup: 40 objects and 40 uploads at
+    // most, 2 x (6 + 2 + 4 + 40 x 8) + 6 - 4; 31 of 100 contenders can fail that way at once.
+    expect(extraHistoryEventsPerSunkContender()).toBe(2 * (6 + 2 + 4 + 40 * 8) + 6 - 4);
+    expect(sunkContendersWithinQuota(100)).toBe(31);
   });
 
   it("avoids the constructs the local interpreter gets wrong", () => {

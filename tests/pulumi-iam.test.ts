@@ -118,8 +118,23 @@ describe("IAM policies, statement by statement", () => {
         Resource: [`arn:aws:events:${REGION}:${ACCOUNT}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule`],
       },
       { Sid: "InvokeScorer", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [fnArn(`${P}-score`)] },
+      // What a failed contender execution left under archives/: listed, deleted, aborted.
+      {
+        Sid: "FindLeftArchives",
+        Effect: "Allow",
+        Action: ["s3:ListBucket"],
+        Resource: [bucketArn],
+        Condition: { StringLike: { "s3:prefix": ["archives", "archives/*"] } },
+      },
+      { Sid: "FindLeftUploads", Effect: "Allow", Action: ["s3:ListBucketMultipartUploads"], Resource: [bucketArn] },
+      { Sid: "RemoveLeftArchives", Effect: "Allow", Action: ["s3:DeleteObject", "s3:AbortMultipartUpload"], Resource: [`${bucketArn}/archives/*`] },
       expect.objectContaining({ Sid: "DeliverLogs", Resource: ["*"] }),
     ]);
+    // It can touch nothing of the dataset and run no contender.
+    const p = policyOf("benchmark");
+    for (const action of ["s3:GetObject", "s3:DeleteObject", "s3:PutObject"]) expect(allows(p, action, `${bucketArn}/files/abc`), action).toBe(false);
+    expect(allows(p, "s3:ListBucket", bucketArn, { "s3:prefix": "files/" })).toBe(false);
+    expect(allows(p, "lambda:InvokeFunction", fnArn(`${P}-typescript-alice-arm64`))).toBe(false);
   });
 
   it("contender state machine: invokes only this stack's functions, reads contender config, deletes archives, delivers logs", () => {
@@ -202,7 +217,7 @@ describe("contender name patterns", () => {
     const bucket = "arn:aws:s3:::bench-a1b2c3";
     const docs = [
       stateMachinePolicy({ bucketArn: bucket, harnessFunctionArns: [fnArn(`${P}-validate`), fnArn(`${P}-score`)], contenderFunctionArns: names.map(fnArn), namePrefix: P }),
-      parentStateMachinePolicy({ contenderStateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${"s".repeat(80)}`, scorerArn: fnArn(`${P}-score`) }),
+      parentStateMachinePolicy({ contenderStateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${"s".repeat(80)}`, scorerArn: fnArn(`${P}-score`), bucketArn: bucket }),
       // One role per contender: its policy does not grow with the field, only with its own names.
       contenderPolicy({ bucketArn: bucket, filesPrefix: "f".repeat(200), contender: names[0]!.slice(P.length + 1), logGroupArn: streams(`/aws/lambda/${names[0]}`).slice(0, -2) }),
     ];

@@ -87,6 +87,8 @@ export class FakeAws {
   readonly scoreContenderCalls: { FunctionName: string; Payload: unknown }[] = [];
   readonly rankCalls: { FunctionName: string; Payload: unknown }[] = [];
   readonly failedExecutionCalls: { FunctionName: string; Payload: unknown }[] = [];
+  /** Prefixes the parent listed for leftovers of a failed contender execution. */
+  readonly leftoverListings: string[] = [];
   /** Multipart uploads still open, by key (a list, an abort removes one). */
   readonly openUploads = new Map<string, string[]>();
   /** Every Task call: its input (after Parameters) and raw result, as JSON byte counts. */
@@ -201,6 +203,14 @@ export class FakeAws {
           this.inFlight.set(arn, (this.inFlight.get(arn) ?? 1) - 1);
         }
       },
+      // After a failed child: no object is modelled here (runs write none), uploads are.
+      [TASK_STATES.listLeftArchives]: async (input: { Bucket: string; Prefix: string }) => {
+        this.leftoverListings.push(input.Prefix);
+        return { Name: input.Bucket, Prefix: input.Prefix, KeyCount: 0, IsTruncated: false };
+      },
+      [TASK_STATES.deleteLeftArchive]: async (input: { Bucket: string; Key: string }) => this.deleteObject(input),
+      [TASK_STATES.listLeftUploads]: async (input: never) => handlers[TASK_STATES.listMultipartUploads]!(input),
+      [TASK_STATES.abortLeftUpload]: async (input: never) => handlers[TASK_STATES.abortMultipartUpload]!(input),
       [TASK_STATES.listMultipartUploads]: async (input: { Bucket: string; Prefix: string; MaxUploads: number }) => {
         this.listings.push(input);
         if (this.options.failingListRuns?.has(this.runOfKey.get(input.Prefix) ?? "")) throw Object.assign(new Error("Access Denied"), { name: "S3.AccessDeniedException" });
