@@ -1,6 +1,8 @@
 // In the PARENT definition, after a contender's child execution failed as a whole: the child's
 // own cleanup (abort each run's uploads, delete each run's archive) may never have run, so remove
 // what the contender left under `archives/<contender>/<execution>/` before scoring its failure.
+// Limit: runs still in flight when the child failed (Step Functions does not stop a Lambda
+// invocation it no longer waits for) may write after this looked; the lifecycle rules catch those.
 //
 //   ListLeftArchives -> HasLeftArchives? -> DeleteLeftArchives (Map: DeleteLeftArchive)
 //   ListLeftUploads  -> HasLeftUploads?  -> AbortLeftUploads (Map: AbortLeftUpload)

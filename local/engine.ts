@@ -105,6 +105,9 @@ export async function runStateMachine(options: RunStateMachineOptions): Promise<
   try {
     output = await execution.result;
   } catch (error) {
+    // A failed execution schedules nothing more, as on AWS; the interpreter would otherwise go on
+    // starting the Map iterations still queued (e.g. the remaining runs of a sunk contender).
+    execution.abort();
     if (oversized) throw dataLimitExceeded();
     if (error instanceof ExecutionTimeoutError) throw new ExecutionFailedError("States.Timeout", "The execution ran past its TimeoutSeconds");
     if (error instanceof ExecutionError) {

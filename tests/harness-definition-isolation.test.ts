@@ -24,7 +24,10 @@ describe("one contender cannot sink the others", () => {
     const honest = "typescript-honest-arm64";
     const huge = "typescript-huge-result-arm64";
     const chatty = "typescript-chatty-errors-arm64";
-    const { aws, document } = await run({ ...PARAMS, runsPerContender: 10, maxConcurrency: 0 }, {
+    // One run at a time: the huge contender's first run sinks its execution before any other run
+    // starts, so what that run left is all there is to find (runs still in flight when a child
+    // fails may write after the parent looked, on AWS too: the lifecycle rules are the backstop).
+    const { aws, document } = await run({ ...PARAMS, runsPerContender: 10, maxConcurrency: 1 }, {
       [arn(honest)]: { config: "zip" },
       [arn(huge)]: { config: "zip", returns: () => ({ blob: "x".repeat(300 * 1024) }), leavesUploads: () => 1 },
       [arn(chatty)]: { config: "zip", run: () => ({ functionError: "Error", message: "e".repeat(40 * 1024) }) },
@@ -55,6 +58,7 @@ describe("one contender cannot sink the others", () => {
     }
     // What the sunk executions' runs left open was found from the parent and aborted.
     expect(aws.leftoverListings.sort()).toEqual([`archives/${chatty}/exec-1/`, `archives/${huge}/exec-1/`].sort());
+    expect(aws.abortions.map((a) => a.Key)).toEqual([aws.key(huge, 0)]);
     expect(aws.openUploads.size).toBe(0);
     // The honest contender's ten archives were all validated.
     expect(aws.validations.filter((v) => v.archive_key.includes(`/${honest}/`))).toHaveLength(10);
