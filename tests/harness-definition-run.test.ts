@@ -243,13 +243,14 @@ describe("scorer failures", () => {
   it("a scorer refusing its input (an unpriced region) fails the execution instead of blaming the contenders", async () => {
     const aws = new FakeAws({ [arn("typescript-a-arm64")]: { config: "zip" } });
     const input = ExecutionInput.parse({ contenders: [{ name: "typescript-a-arm64", function_arn: arn("typescript-a-arm64") }] });
-    const error = await runLocally({ ...PARAMS, runsPerContender: 1, region: "ap-east-1" }, input, aws).then(
+    // GovCloud is not in the commercial price table (harness/pricing.ts).
+    const error = await runLocally({ ...PARAMS, runsPerContender: 1, region: "us-gov-west-1" }, input, aws).then(
       () => undefined,
       (e: unknown) => e as ExecutionFailedError,
     );
     expect(error).toBeInstanceOf(ExecutionFailedError);
     expect(error?.error).toBe("UnknownRegionError");
-    expect(JSON.parse(error?.causeText ?? "{}")).toMatchObject({ errorType: "UnknownRegionError", errorMessage: expect.stringMatching(/ap-east-1/) });
+    expect(JSON.parse(error?.causeText ?? "{}")).toMatchObject({ errorType: "UnknownRegionError", errorMessage: expect.stringMatching(/us-gov-west-1/) });
     expect(aws.rankCalls).toEqual([]);
   });
 });
