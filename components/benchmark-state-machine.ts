@@ -9,7 +9,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { buildContenderDefinition, buildDefinition, type DefinitionParams } from "../harness/definition";
-import { assumeRolePolicy, parentStateMachinePolicy, policyJson, stateMachinePolicy, type PolicyDocument } from "../harness/policies";
+import { assumeRolePolicy, policyJson, type PolicyDocument } from "../harness/policies";
+import { parentStateMachinePolicy, stateMachinePolicy } from "../harness/workflow-policies";
 
 export interface BenchmarkStateMachineArgs {
   stateMachineName: string;

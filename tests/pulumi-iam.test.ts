@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TWO_CONTENDERS, baseConfig, writeContendersRoot } from "./support/contender-fixtures";
 import { ACCOUNT, REGION, byName, loadProgram, ofType, type RecordedResource } from "./support/pulumi-program";
-import { contenderArnPatterns, contenderPolicy, parentStateMachinePolicy, policyJson, stateMachinePolicy } from "../harness/policies";
+import { contenderArnPatterns, contenderPolicy, policyJson } from "../harness/policies";
+import { parentStateMachinePolicy, stateMachinePolicy } from "../harness/workflow-policies";
 
 const P = "s3-archive-bench-test";
 const fnArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
