@@ -15,9 +15,9 @@
 //           is known. Bytes copied inside S3 do not cross the function's network.
 //   requests= S3 requests x per-request latency / requests in flight (1 = a serial chain).
 //   duration= the LARGEST of the three: a streaming contender overlaps CPU, transfer and waits, so
-//           the slowest resource sets the pace. Evidence: the seed Rust reference (512 MB) is
-//           network-bound in this model at 14.65 GB / 70 MB/s = 209 s; it measured 212 s on AWS
-//           (+1.4%), where adding its CPU term would have overshot.
+//           the slowest resource sets the pace. Evidence: the seed Rust reference (512 MB, 212 s)
+//           moved its 15.73e9 bytes at 74 MB/s, the rate DESIGN.md gives for one function
+//           (~70 MB/s) as a ceiling: a sum with its CPU term would have made it slower than that.
 // Limits: no cold start or init term; no S3 throttling (SlowDown) or retries; bandwidth does not
 // vary with memory; the CPU factor comes from one workload (SHA-256 chain), and a contender's
 // mix (memcpy, HTTP parsing, GC) may differ on Lambda's cores.
@@ -55,6 +55,10 @@ export const PUBLISHED_CPU_WORKLOAD_MS: Readonly<Record<Architecture, number>> =
  */
 export const HOST_CPU_WORKLOAD_MS = 566;
 
+/** The seed contest's and the dev stack's dataset: 3,000 objects of 5 MiB mean (Pulumi.dev.yaml). */
+export const SEED_DATASET_OBJECTS = 3000;
+export const SEED_DATASET_BYTES = SEED_DATASET_OBJECTS * 5 * 1024 * 1024;
+
 export interface ForecastConstants {
   /** Lambda CPU-seconds per CPU-second on the measuring host, by architecture. */
   readonly lambdaCpuSecondsPerHostSecond: Readonly<Record<Architecture, number>>;
@@ -73,9 +77,10 @@ export const DEFAULT_CONSTANTS: ForecastConstants = {
     arm64: PUBLISHED_CPU_WORKLOAD_MS.arm64 / HOST_CPU_WORKLOAD_MS,
     x86_64: PUBLISHED_CPU_WORKLOAD_MS.x86_64 / HOST_CPU_WORKLOAD_MS,
   },
-  // DESIGN.md: "One Lambda streams ~70 MB/s each way" (the seed contest's network-bound Rust
-  // runs: 14.65 GB in 212 s = 69 MB/s at 512 MB).
-  bandwidthBytesPerS: 70e6,
+  // Calibrated on the seed contest's network-bound Rust reference (DESIGN.md): its dataset,
+  // "14.65 GB" = 3,000 objects x 5 MiB mean = 15.73e9 bytes (14.65 GiB), streamed in and out
+  // in 212 s at 512 MB: 74.2 MB/s each way (DESIGN.md rounds it to "~70 MB/s each way").
+  bandwidthBytesPerS: SEED_DATASET_BYTES / 212,
   // DESIGN.md: "Node gets ~10 MiB/s per GET socket" (seed contest).
   getSocketBytesPerS: 10 * 1024 * 1024,
   // AWS whitepaper "Best Practices Design Patterns: Optimizing Amazon S3 Performance", Timeouts
