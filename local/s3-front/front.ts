@@ -7,7 +7,7 @@ import { Agent } from "node:http";
 import { policyEvaluator, type AuthorizationRequest, type Decision } from "../../harness/policy-evaluator";
 import type { InstanceAttachment, LocalFunction } from "../lambda/types";
 import { FaultDice, NO_FAULTS, type FaultSpec } from "./faults";
-import { FrontPort } from "./port";
+import { FrontPort, IDLE_KEEP_ALIVE_MS } from "./port";
 import { emptyUsage, type InvocationUsage } from "./usage";
 
 export interface S3FrontOptions {
@@ -18,6 +18,8 @@ export interface S3FrontOptions {
   faults?: FaultSpec;
   /** The account in the principal ARN that AccessDenied messages name. */
   account: string;
+  /** Idle keep-alive connections are closed after this long; default 20 s like S3 (tests shorten it). */
+  idleKeepAliveMs?: number;
 }
 
 export class S3Front {
@@ -59,6 +61,7 @@ export class S3Front {
       authorize,
       dice: active ? new FaultDice(faults, `${fn.name}/${ordinal}`) : undefined,
       latencyMs: faults.latencyMs,
+      idleKeepAliveMs: this.options.idleKeepAliveMs ?? IDLE_KEEP_ALIVE_MS,
       upstream: { ...this.upstream, agent: this.agent },
       current: () => current ?? (between ??= this.record(emptyUsage(fn.name, null, null))),
     });

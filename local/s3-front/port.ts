@@ -20,6 +20,7 @@ export interface PortContext {
   authorize: (request: AuthorizationRequest) => Decision;
   dice?: FaultDice;
   latencyMs: number;
+  idleKeepAliveMs: number;
   upstream: { hostname: string; port: number; agent: Agent };
   /** The usage record a request arriving now counts in. */
   current: () => InvocationUsage;
@@ -69,7 +70,7 @@ export class FrontPort {
         else res.destroy();
       });
     });
-    server.keepAliveTimeout = IDLE_KEEP_ALIVE_MS;
+    server.keepAliveTimeout = context.idleKeepAliveMs;
     server.requestTimeout = 0; // multi-GB uploads may take minutes; Lambda's timeout bounds them
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);

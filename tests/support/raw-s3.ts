@@ -2,7 +2,7 @@
 // every byte it sent and received, so the front's counts can be compared exactly.
 import { request } from "node:http";
 
-const AUTHORIZATION = "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00";
+export const AUTHORIZATION = "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00";
 
 export interface RawAnswer {
   status: number;
