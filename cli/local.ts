@@ -184,6 +184,10 @@ export async function run(argv: string[]): Promise<number> {
         `(busy, summed over calls: contender runs ${s(busy[TASK_STATES.invokeContender])}, ` +
         `validation ${s(busy[TASK_STATES.validateArchive])}, scoring ${s((busy[TASK_STATES.scoreContender] ?? 0) + (busy[TASK_STATES.rank] ?? 0))})\n`,
     );
+    if (report.s3Front) {
+      const f = report.s3Front;
+      process.stderr.write(`S3 front: ${f.requests} requests, ${f.denied} denied (AccessDenied), ${f.throttled} SlowDown and ${f.resets} resets injected\n`);
+    }
     const { archives, multipartUploads } = report.leftovers;
     if (archives.length || multipartUploads.length) {
       process.stderr.write(`warning: left in the bucket: ${archives.length} archive(s), ${multipartUploads.length} multipart upload(s)\n`);
