@@ -14,7 +14,9 @@ import type {
 import { classifyRunError, quote, quoteRunError, validationFailureReason, describeTaskError, type FailureKind } from "./failures";
 import { roundMs, roundStats, stats } from "./numbers";
 import { priceRun } from "./price";
-import { lambdaRatesFor, type LambdaRates } from "../../harness/pricing";
+import { lambdaRatesFor, s3RequestRatesFor, type LambdaRates } from "../../harness/pricing";
+import { rankRows } from "../../harness/ranking";
+import { fullPrice, proofOfWorkFailure, type S3Rates } from "./usage";
 import { ReportLineError, decodeLogResult, parseReportLine, type ReportMetrics } from "../../harness/report-line";
 
 type Verdict = { ok: true; row: UnrankedSuccessRow } | { ok: false; reason: string };
@@ -23,7 +25,7 @@ type Verdict = { ok: true; row: UnrankedSuccessRow } | { ok: false; reason: stri
 export function scoreOneContender(event: ScoreContenderEvent): ContenderScore {
   // An unknown region fails the scoring instead of yielding a failure row: a price from the
   // wrong table would be worse than no result (see pricing.ts), and it is the harness's fault.
-  return toScore(event.contender, scoreContender(event.contender, event, lambdaRatesFor(event.region)));
+  return toScore(event.contender, scoreContender(event.contender, event, lambdaRatesFor(event.region), s3RatesIfMeasured([event.contender], event.region)));
 }
 
 /** The "rank" action: successes ranked, failures in the order the contenders were listed. */
@@ -41,7 +43,13 @@ export function rankScores(scores: readonly ContenderScore[]): ResultDocument {
 export function scoreAll(input: ScoreInput): ResultDocument {
   // Refuses an unknown region before looking at any contender (see scoreOneContender).
   const rates = lambdaRatesFor(input.region);
-  return rankScores(input.contenders.map((c) => toScore(c, scoreContender(c, input, rates))));
+  const s3Rates = s3RatesIfMeasured(input.contenders, input.region);
+  return rankScores(input.contenders.map((c) => toScore(c, scoreContender(c, input, rates, s3Rates))));
+}
+
+/** S3 request rates, looked up only when some run carries measured usage (never on AWS today). */
+function s3RatesIfMeasured(contenders: readonly ContenderOutcome[], region: string): S3Rates | undefined {
+  return contenders.some((c) => c.runs.some((run) => run.usage)) ? s3RequestRatesFor(region) : undefined;
 }
 
 function toScore(c: ContenderOutcome, verdict: Verdict): ContenderScore {
@@ -50,20 +58,14 @@ function toScore(c: ContenderOutcome, verdict: Verdict): ContenderScore {
 
 /** Cheapest run first; ties by mean duration, then by name, so the order never depends on input order. */
 export function rank(rows: readonly UnrankedSuccessRow[]): SuccessRow[] {
-  return [...rows]
-    .sort(
-      (a, b) =>
-        a.run_price_usd - b.run_price_usd ||
-        a.duration_ms.mean - b.duration_ms.mean ||
-        (a.contender < b.contender ? -1 : a.contender > b.contender ? 1 : 0),
-    )
-    .map((row, i) => ({ rank: i + 1, ...row }));
+  return rankRows(rows, "run");
 }
 
 export function scoreContender(
   c: ContenderOutcome,
   input: Pick<ScoreInput, "max_run_time_ms" | "runs_per_contender">,
   rates: LambdaRates,
+  s3Rates?: S3Rates,
 ): Verdict {
   const fail = (reason: string): Verdict => ({ ok: false, reason });
 
@@ -105,6 +107,8 @@ export function scoreContender(
 
   if (!c.validation) return fail("invalid: archive was not validated");
   if (!c.validation.ok) return fail(validationFailureReason(c.validation.error));
+  const lazy = proofOfWorkFailure(runs);
+  if (lazy) return fail(lazy);
 
   const duration = stats(reports.map((r) => r.durationMs));
   const budget = input.max_run_time_ms;
@@ -138,6 +142,7 @@ export function scoreContender(
       max_memory_used_mb: Math.max(...reports.map((r) => r.maxMemoryUsedMb)),
       init_duration_ms: inits.length ? roundMs(stats(inits).mean) : null,
       ...price,
+      ...(s3Rates ? fullPrice(runs, price.run_price_usd, s3Rates) : {}),
     },
   };
 }
