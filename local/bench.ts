@@ -54,6 +54,8 @@ export interface LocalBenchOptions {
   s3Front?: boolean;
   /** Faults the front injects (`--s3-faults`); needs the front. */
   s3Faults?: FaultSpec;
+  /** Run every contender at this memory instead of its contender.json's (the memory sweep). */
+  contenderMemoryMb?: number;
 }
 
 export type BenchPhase =
@@ -72,6 +74,8 @@ export interface LocalBenchReport {
   leftovers: { archives: string[]; multipartUploads: string[] };
   /** What the S3 front saw, over every function (absent with `s3Front: false`). */
   s3Front?: S3FrontTotals;
+  /** The dataset the contenders archived. */
+  fill: FillResult;
 }
 
 export interface S3FrontTotals {
@@ -185,7 +189,8 @@ export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBe
     }
     const contenders = [];
     for (const target of targets) {
-      const { memoryMb, timeoutS, ephemeralStorageMb } = target.spec.manifest;
+      const { timeoutS, ephemeralStorageMb } = target.spec.manifest;
+      const memoryMb = options.contenderMemoryMb ?? target.spec.manifest.memoryMb;
       const code = await packageContender(target.spec, target.arch);
       const fnName = contenderFunctionName(LOCAL_PROJECT, LOCAL_STACK, target.spec, target.arch);
       const policy = contenderPolicy({ bucketArn, filesPrefix: options.filesPrefix, logGroupArns: [logGroupArn(fnName)], namePrefix });
@@ -253,6 +258,7 @@ export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBe
       result,
       executionName,
       timingsMs: { package: packageMs, fill: fillMs, workflow: workflowMs, total: Date.now() - started },
+      fill: fillResult,
       taskBusyMs,
       leftovers,
       ...(front ? { s3Front: frontTotals(front) } : {}),
