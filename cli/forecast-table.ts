@@ -47,6 +47,14 @@ export function renderForecasts(doc: ResultDocument): string {
       ),
     );
   }
+  const scale = first ? first.dataset.bytes / first.scaled_from.bytes : 1;
+  if (scale > 5) {
+    out.push(
+      `(scaled ${scale.toFixed(0)}x from the local run's ${first!.scaled_from.objects} objects, ${gb(first!.scaled_from.bytes)} GB: ` +
+        "its fixed costs, such as the first call's warm-up, are scaled too, so the forecast is pessimistic; " +
+        "run closer to the contest's size, e.g. --objects 200 --size-mb 5, for a tighter one)",
+    );
+  }
   for (const r of rows) if (r.sweep) out.push("", ...renderSweep(r));
   return out.length ? `${out.join("\n")}\n` : "";
 }

@@ -196,6 +196,8 @@ export const ForecastDoc = z.strictObject({
   memory_mb: z.number(),
   architecture: Architecture,
   dataset: z.strictObject({ objects: z.number(), bytes: z.number() }),
+  /** The local run's dataset the forecast was scaled from. */
+  scaled_from: z.strictObject({ objects: z.number(), bytes: z.number() }),
   duration_s: z.number(),
   bound: z.enum(["cpu", "network", "requests"]),
   terms_s: z.strictObject({ cpu: z.number(), network: z.number(), requests: z.number() }),

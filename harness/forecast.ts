@@ -130,6 +130,8 @@ export interface Forecast {
   memory_mb: number;
   architecture: Architecture;
   dataset: Dataset;
+  /** The local run's dataset it was scaled from (fixed costs are scaled with it: see the README). */
+  scaled_from: Dataset;
   duration_s: number;
   /** Which term set the duration. */
   bound: Bound;
@@ -213,6 +215,7 @@ export function forecastRun(measured: MeasuredRun, target: ForecastTarget, prici
     memory_mb: target.memoryMb,
     architecture: target.architecture,
     dataset: { ...target.dataset },
+    scaled_from: { ...measured.dataset },
     duration_s,
     bound,
     terms_s,
