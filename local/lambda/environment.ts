@@ -6,6 +6,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { pythonSdkPath } from "./python-sdk";
 import type { LocalFunction } from "./types";
 
 /** Folder of node-runtime.mjs: our stand-in for Lambda's /var/runtime. */
@@ -87,6 +88,12 @@ export function lambdaEnvironment({ fn, runtimeApi, tmpDir }: InstanceEnvInput):
   // OS-only runtimes (provided.*) have no AWS_EXECUTION_ENV on Lambda.
   if (isNode || isPython) env.AWS_EXECUTION_ENV = `AWS_Lambda_${fn.runtime}`;
   if (isNode) env.NODE_PATH = fn.environment.NODE_PATH ?? fn.codeDir;
+  // Lambda's Python runtimes put their boto3/botocore (/var/runtime) on PYTHONPATH; the runtime
+  // inserts the function's folder before it (python-runtime.py), so a vendored SDK still wins.
+  if (isPython) {
+    const path = fn.environment.PYTHONPATH ?? pythonSdkPath().path;
+    if (path) env.PYTHONPATH = path;
+  }
   if (tmpDir) env.TMPDIR = tmpDir;
   return env;
 }
