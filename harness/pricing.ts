@@ -80,20 +80,3 @@ export function s3RequestRatesFor(region: string): S3RequestRates {
   if (!isPricedRegion(region)) throw new UnknownRegionError(region);
   return REGION_RATES[region].s3;
 }
-
-// S3 Standard request prices, USD per 1,000 requests. Source: https://aws.amazon.com/s3/pricing/
-// ("Requests & data retrievals", S3 Standard): PUT, COPY, POST, LIST requests $0.005 per 1,000;
-// GET, SELECT and all other requests $0.0004 per 1,000 (us-east-1, as quoted in DESIGN.md).
-// DELETE and CANCEL (AbortMultipartUpload) requests are free (same page).
-const S3_REQUEST_RATES: Readonly<Record<string, { tier1PerThousand: number; tier2PerThousand: number }>> = {
-  "us-east-1": { tier1PerThousand: 0.005, tier2PerThousand: 0.0004 },
-};
-
-/** S3 Standard request rates of `region`; an unknown region is refused, never guessed. */
-export function s3RequestRatesFor(region: string): { tier1PerThousand: number; tier2PerThousand: number } {
-  const rates = Object.hasOwn(S3_REQUEST_RATES, region) ? S3_REQUEST_RATES[region] : undefined;
-  if (!rates) {
-    throw new Error(`no S3 request prices for region '${region}': known regions are ${Object.keys(S3_REQUEST_RATES).join(", ")}; add them to harness/pricing.ts`);
-  }
-  return rates;
-}
