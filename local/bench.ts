@@ -17,7 +17,7 @@ import { LOCAL_ACCOUNT, runStateMachine, type ExecutionEvent } from "./engine";
 import type { TaskObserver } from "./task-handlers";
 import { LambdaSandboxes, type SandboxRuntime } from "./lambda";
 import { LOCAL_REGION, startEmbeddedS3 } from "./s3";
-import { S3Front, type FaultSpec } from "./s3-front";
+import { S3Front, type FaultSpec, type S3FrontTotals } from "./s3-front";
 import { withRunUsage } from "./s3-front/run-usage";
 import { contenderPolicy, fillerPolicy, scorerPolicy, validatorPolicy, type PolicyDocument } from "../harness/policies";
 
@@ -76,30 +76,6 @@ export interface LocalBenchReport {
   s3Front?: S3FrontTotals;
   /** The dataset the contenders archived. */
   fill: FillResult;
-}
-
-export interface S3FrontTotals {
-  requests: number;
-  denied: number;
-  throttled: number;
-  resets: number;
-  /** Per function name: requests, and denied ones (a harness function denied anything is a bug). */
-  byFunction: Record<string, { requests: number; denied: number; throttled: number; resets: number }>;
-}
-
-function frontTotals(front: S3Front): S3FrontTotals {
-  const totals: S3FrontTotals = { requests: 0, denied: 0, throttled: 0, resets: 0, byFunction: {} };
-  for (const usage of front.usage()) {
-    const requests = Object.values(usage.requests).reduce((a, b) => a + b, 0);
-    const fn = (totals.byFunction[usage.functionName] ??= { requests: 0, denied: 0, throttled: 0, resets: 0 });
-    for (const target of [totals, fn]) {
-      target.requests += requests;
-      target.denied += usage.denied;
-      target.throttled += usage.throttled;
-      target.resets += usage.resets;
-    }
-  }
-  return totals;
 }
 
 interface FunctionSize {
@@ -261,7 +237,7 @@ export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBe
       fill: fillResult,
       taskBusyMs,
       leftovers,
-      ...(front ? { s3Front: frontTotals(front) } : {}),
+      ...(front ? { s3Front: front.totals() } : {}),
     };
   } finally {
     client.destroy();

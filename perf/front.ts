@@ -70,7 +70,11 @@ async function child(argv: string[]): Promise<void> {
 }
 
 const load = () => loadavg().map((v) => v.toFixed(2)).join(", ");
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
 
 async function transfer(objectCount: number, objectSizeMb: number, rounds: number): Promise<void> {
   const s3 = await startEmbeddedS3();

@@ -1,10 +1,11 @@
 // What the runs' measured S3 usage adds to a score (bench local only, see RunUsage): the proof of
 // work (a run must itself read every source object) and the full price of a run.
 import type { RunOutcome, RunUsage } from "../../harness/contracts";
+import type { S3RequestRates } from "../../harness/pricing";
 import { s3RequestPrice } from "../../harness/s3-requests";
 import { USD_DECIMALS, roundTo } from "./numbers";
 
-export type S3Rates = { tier1PerThousand: number; tier2PerThousand: number };
+export type S3Rates = S3RequestRates;
 
 /**
  * `invalid: run N read k of n source objects` for the first run that read (GET) or copied fewer

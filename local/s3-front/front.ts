@@ -22,6 +22,15 @@ export interface S3FrontOptions {
   idleKeepAliveMs?: number;
 }
 
+export interface S3FrontTotals {
+  requests: number;
+  denied: number;
+  throttled: number;
+  resets: number;
+  /** Per function name: requests, and denied ones (a harness function denied anything is a bug). */
+  byFunction: Record<string, { requests: number; denied: number; throttled: number; resets: number }>;
+}
+
 export class S3Front {
   private readonly agent = new Agent({ keepAlive: true });
   private readonly records: InvocationUsage[] = [];
@@ -102,6 +111,22 @@ export class S3Front {
   /** The usage of the invocations whose event satisfies `match` (e.g. a run's archive key). */
   usageWhere(match: (usage: InvocationUsage) => boolean): InvocationUsage[] {
     return this.records.filter(match);
+  }
+
+  /** Requests, denials and injected faults over every invocation, in all and per function. */
+  totals(): S3FrontTotals {
+    const totals: S3FrontTotals = { requests: 0, denied: 0, throttled: 0, resets: 0, byFunction: {} };
+    for (const usage of this.records) {
+      const requests = Object.values(usage.requests).reduce((a, b) => a + b, 0);
+      const fn = (totals.byFunction[usage.functionName] ??= { requests: 0, denied: 0, throttled: 0, resets: 0 });
+      for (const target of [totals, fn]) {
+        target.requests += requests;
+        target.denied += usage.denied;
+        target.throttled += usage.throttled;
+        target.resets += usage.resets;
+      }
+    }
+    return totals;
   }
 
   async close(): Promise<void> {
