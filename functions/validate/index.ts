@@ -13,8 +13,8 @@
 // buffers, and moto (the local S3) copies the whole object for every ranged GET.
 // MEASURED with `npm run perf -- validate --rounds 3` (1000 MiB STORE archive, 200 entries, moto
 // on the same 2-core machine, 2026-12-02, load average 22-28 from other sessions): validator
-// 2.04-2.14 CPU-s/GiB (median 2.14) vs raw SDK GET 1.29-2.23 in the same rounds; throughput ratio
-// 0.35-0.56 (median 0.51), peak RSS 142-157 MiB. Under CPU contention the ratio tracks the CPU
+// 2.04-3.21 CPU-s/GiB (median 2.14) vs raw SDK GET 1.29-2.23 in the same rounds; throughput ratio
+// 0.25-0.81 (median 0.51), peak RSS 142-159 MiB. Under CPU contention the ratio tracks the CPU
 // ratio, so the 0.8 target was not reached here. With the sources' stored CRC32s (opt-in, see
 // validate.ts) the validator used 3.9-4.6 CPU-s/GiB: the HEADs cost more than the CRCs they save.
 // The worker-thread digest (options.digest = "worker") was slower and used more CPU and memory.
