@@ -80,7 +80,7 @@ async function transfer(objectCount: number, objectSizeMb: number, rounds: numbe
   const s3 = await startEmbeddedS3();
   const client = new S3Client(s3.clientConfig);
   const bucket = "perf-front";
-  const document = contenderPolicy({ bucketArn: `arn:aws:s3:::${bucket}`, filesPrefix: PREFIX, namePrefix: "s3-archive-bench-local", logGroupArns: [`arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/${FN}`] });
+  const document = contenderPolicy({ bucketArn: `arn:aws:s3:::${bucket}`, filesPrefix: PREFIX, contender: "perf", logGroupArn: `arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/${FN}` });
   const front = new S3Front({ upstream: s3.endpoint, policyFor: () => document, account: "000000000000" });
   const port = await front.attach({ name: FN } as LocalFunction);
   try {

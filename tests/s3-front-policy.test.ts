@@ -27,8 +27,8 @@ describe("S3 front: IAM enforcement of the contender role", () => {
     const document = contenderPolicy({
       bucketArn: `arn:aws:s3:::${bucket}`,
       filesPrefix: "files",
-      namePrefix: P,
-      logGroupArns: [`arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/${contenderFn.name}`],
+      contender: "c",
+      logGroupArn: `arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/${contenderFn.name}`,
     });
     front = new S3Front({ upstream: s3.s3.endpoint, policyFor: () => document, account: "000000000000" });
     port = await front.attach(contenderFn);
