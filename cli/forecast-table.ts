@@ -48,7 +48,8 @@ export function renderForecasts(doc: ResultDocument): string {
     );
   }
   const scale = first ? first.dataset.bytes / first.scaled_from.bytes : 1;
-  if (scale > 5) {
+  // Under 5% of the contest (e.g. the default 80 MiB run, 188x), fixed costs weigh visibly.
+  if (scale > 20) {
     out.push(
       `(scaled ${scale.toFixed(0)}x from the local run's ${first!.scaled_from.objects} objects, ${gb(first!.scaled_from.bytes)} GB: ` +
         "its fixed costs, such as the first call's warm-up, are scaled too, so the forecast is pessimistic; " +

@@ -70,7 +70,9 @@ describe("bench local forecasts", () => {
     expect(lines[0]).toBe("FORECAST (model v1, not a measurement) of one run of the full contest on AWS: 3000 objects, 15.73 GB, budget 300 s");
     expect(lines[1]).toMatch(/^contender\s+arch\s+memory MB\s+duration s\s+bound\s+vCPU\s+Lambda \$\/run\s+S3 \$\/run\s+total \$\/run\s+fits$/);
     expect(lines[2]).toMatch(/^typescript-reference-arm64\s+arm64\s+1024\s+\d+\.\d\s+network\s+0\.58\s+0\.00\d+\s+0\.00\d+\s+0\.00\d+\s+yes$/);
-    expect(lines[4]).toMatch(/^\(scaled 16x from the local run's 200 objects, 1\.00 GB: its fixed costs, such as the first call's warm-up, are scaled too/);
+    expect(text).not.toContain("(scaled"); // 1 GB is 6% of the contest: no warning
+    const small = renderForecasts(withForecasts(docAt(1024, 0.2), { objects: 40, bytes: 0.084 * GB }, SETTINGS));
+    expect(small).toMatch(/\n\(scaled 187x from the local run's 40 objects, 0\.08 GB: its fixed costs, such as the first call's warm-up, are scaled too/);
     expect(text).toContain("memory sweep of typescript-reference-arm64: a local run at each size, and its FORECAST for the full contest");
     expect(text).toMatch(/cheapest size that fits the budget \(forecast\): (512|1769) MB, \$[\d.]+ Lambda, \$[\d.]+ with S3 requests, per run/);
     expect(renderForecasts(base)).toBe("");
