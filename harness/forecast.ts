@@ -48,12 +48,14 @@ export function lambdaVcpus(memoryMb: number): number {
 export const PUBLISHED_CPU_WORKLOAD_MS: Readonly<Record<Architecture, number>> = { arm64: 1472, x86_64: 1584 };
 
 /**
- * The same workload measured on the host the local numbers come from, in a local sandbox at
- * 1769 MB (a full core of quota), warm: `npm run perf -- cpu-calibration --samples 7`, median of
- * 7 (551-591 ms), Node 20.20 on an AMD EPYC (x86_64), 2026-12-02, load average 1.0. Node 22.23
- * on the same host, unconstrained, ran it in 540-628 ms. Re-measure on another host.
+ * The same workload measured on the host the local numbers come from: the matrix's own Node
+ * handler (workloads/cpu/node) in a local nodejs22.x sandbox (Node 22, as Lambda's nodejs22.x)
+ * at 1769 MB (a full core of quota), warm: `npm run perf -- cpu-calibration --samples 7`, median
+ * of 7 (659-1029 ms), AMD EPYC (x86_64), 2026-12-02, load average 1.9. Node 20.20 in the same
+ * sandbox took 566 ms (551-591): the factor must pair with the Node major the contender's CPU was
+ * measured on (local sandboxes run nodejs22.x on Node 22). Re-measure on another host.
  */
-export const HOST_CPU_WORKLOAD_MS = 566;
+export const HOST_CPU_WORKLOAD_MS = 693;
 
 /** The seed contest's and the dev stack's dataset: 3,000 objects of 5 MiB mean (Pulumi.dev.yaml). */
 export const SEED_DATASET_OBJECTS = 3000;
@@ -71,8 +73,8 @@ export interface ForecastConstants {
 }
 
 export const DEFAULT_CONSTANTS: ForecastConstants = {
-  // 1472 / 566 = 2.60 (arm64), 1584 / 566 = 2.80 (x86_64): Lambda's core took 2.6-2.8x this
-  // host's time for the same single-threaded work.
+  // 1472 / 693 = 2.12 (arm64), 1584 / 693 = 2.29 (x86_64): Lambda's core took 2.1-2.3x this
+  // host's time for the same single-threaded work on the same Node major.
   lambdaCpuSecondsPerHostSecond: {
     arm64: PUBLISHED_CPU_WORKLOAD_MS.arm64 / HOST_CPU_WORKLOAD_MS,
     x86_64: PUBLISHED_CPU_WORKLOAD_MS.x86_64 / HOST_CPU_WORKLOAD_MS,
