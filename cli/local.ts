@@ -8,6 +8,7 @@ import { EXIT, UsageError, parseCommandArgs, positiveInt, positiveNumber } from 
 import { reRank } from "../harness/ranking";
 import { describeFaults, parseFaultSpec, type FaultSpec } from "../local/s3-front/faults";
 import { ProgressReporter, reportScores, type ProgressSink } from "./progress";
+import { keepRunResult } from "./results-store";
 import { renderResultTable, useColor } from "./table";
 import { taskErrorText } from "./task-error";
 
@@ -34,6 +35,9 @@ options:
   --seed <seed>            dataset seed: the same seed gives the same bytes (default ${LOCAL_DEFAULTS.seed})
   --runs <n>               runs per contender, in parallel (default ${LOCAL_DEFAULTS.runs})
   --max-concurrency <n>    parallel runs per contender at most (default: all runs)
+  --contender-concurrency <n>
+                           contenders running at once (default: all; 1 = one at a time, for
+                           timings no other contender disturbs)
   --max-run-time-s <s>     time budget: mean + stddev of a contender's runs must stay below
                            (default ${LOCAL_DEFAULTS.maxRunTimeS})
   --contenders <a,b>       only these (<lang>-<dev_id> for every architecture, or
@@ -46,38 +50,51 @@ options:
                            (to measure the front's own cost)
   --rank-by <run|total>    rank by the Lambda price of a run (default, the contest's rule) or by the
                            full price (Lambda + S3 requests, measured by the S3 front)
-  --out <file>             write the result document (JSON) there
+  --out <file>             write the result document (JSON) there (it is also kept under
+                           results/ for bench report --history)
+  --report                 also write the HTML report of this run next to the kept document
+                           and print its path
   --verbose                print every function's log lines on stderr
   -h, --help               this help
 
 exit codes: 0 the run completed (contender failures are results), 1 the harness failed,
             2 usage error.`;
 
-const ARCHIVE_KEY = /^archives\/([^/]+)\/[^/]+\/run-(\d+)\.zip$/;
+/** `archives/<contender>/<execution>/<random id>.zip`: the key names the contender, never the run. */
+const ARCHIVE_KEY = /^archives\/([^/]+)\/[^/]+\/[^/]+\.zip$/;
 
-/** Turns the engine's Task calls into progress events: who runs, which run ended, validation. */
+/**
+ * Turns the engine's Task calls into progress events: who runs, how many runs ended, each
+ * validation. Runs are numbered in the order they end (the key does not say which run it is).
+ */
 export function progressObserver(sink: ProgressSink, runsPerContender?: number): TaskObserver {
   const started = new Set<string>();
+  const ended = new Map<string, number>();
+  const validated = new Map<string, number>();
+  const next = (counts: Map<string, number>, contender: string) => {
+    const n = (counts.get(contender) ?? 0) + 1;
+    counts.set(contender, n);
+    return n;
+  };
   let rankingNoted = false;
   return (call) => {
     const input = call.input as { Payload?: { archive_key?: unknown } } | null;
     const key = typeof input?.Payload?.archive_key === "string" ? input.Payload.archive_key : "";
-    const match = ARCHIVE_KEY.exec(key);
-    const contender = match?.[1];
-    const run = Number(match?.[2] ?? 0);
+    const contender = ARCHIVE_KEY.exec(key)?.[1];
     if (call.stateName === TASK_STATES.invokeContender && contender) {
       if (call.phase === "started" && !started.has(contender)) {
         started.add(contender);
         sink.onEvent({ kind: "started", contender, runs: runsPerContender });
       } else if (call.phase === "ended") {
-        sink.onEvent({ kind: "run-finished", contender, run, ok: true });
+        sink.onEvent({ kind: "run-finished", contender, run: next(ended, contender), ok: true });
       } else if (call.phase === "failed") {
-        sink.onEvent({ kind: "run-finished", contender, run, ok: false, detail: taskErrorText(call.error) });
+        sink.onEvent({ kind: "run-finished", contender, run: next(ended, contender), ok: false, detail: taskErrorText(call.error) });
       }
     } else if (call.stateName === TASK_STATES.validateArchive && contender && call.phase !== "started") {
       sink.onEvent({
         kind: "validated",
         contender,
+        run: next(validated, contender),
         ok: call.phase === "ended",
         detail: call.phase === "failed" ? taskErrorText(call.error) : undefined,
       });
@@ -105,11 +122,13 @@ export async function run(argv: string[]): Promise<number> {
       seed: { type: "string" },
       runs: { type: "string" },
       "max-concurrency": { type: "string" },
+      "contender-concurrency": { type: "string" },
       "max-run-time-s": { type: "string" },
       contenders: { type: "string" },
       "contenders-dir": { type: "string", multiple: true },
       prefix: { type: "string" },
       out: { type: "string" },
+      report: { type: "boolean" },
       verbose: { type: "boolean" },
       "s3-faults": { type: "string" },
       "no-s3-front": { type: "boolean" },
@@ -129,6 +148,7 @@ export async function run(argv: string[]): Promise<number> {
     seed: flags.seed ?? LOCAL_DEFAULTS.seed,
     runsPerContender: runs,
     maxConcurrency: positiveInt(flags["max-concurrency"], "max-concurrency") ?? runs,
+    contenderConcurrency: positiveInt(flags["contender-concurrency"], "contender-concurrency") ?? 0,
     maxRunTimeMs: (positiveNumber(flags["max-run-time-s"], "max-run-time-s") ?? LOCAL_DEFAULTS.maxRunTimeS) * 1000,
     filesPrefix: flags.prefix ?? LOCAL_DEFAULTS.prefix,
     contenders: (flags.contenders ?? "").split(",").map((s) => s.trim()).filter(Boolean),
@@ -143,9 +163,12 @@ export async function run(argv: string[]): Promise<number> {
   // Loaded here so `bench local --help` and usage errors stay instant.
   const { repoRoot } = await import("../harness/repo-root");
   const { runLocalBench } = await import("../local/bench");
+  const { UnknownContenderError } = await import("../harness/selection");
   const { join, resolve } = await import("node:path");
-  const extraRoots = (flags["contenders-dir"] ?? []).map((dir) => resolve(dir));
-  const contendersRoots = extraRoots.length ? [join(repoRoot(), "contenders"), ...extraRoots] : undefined;
+  const defaultRoot = join(repoRoot(), "contenders");
+  // contenders/ itself given again is not a second root (its contenders would be found twice).
+  const extraRoots = [...new Set((flags["contenders-dir"] ?? []).map((dir) => resolve(dir)))].filter((dir) => dir !== defaultRoot);
+  const contendersRoots = extraRoots.length ? [defaultRoot, ...extraRoots] : undefined;
 
   const progress = new ProgressReporter();
   try {
@@ -198,7 +221,12 @@ export async function run(argv: string[]): Promise<number> {
       await writeFile(flags.out, `${JSON.stringify(result, null, 2)}\n`);
       process.stderr.write(`result document written to ${flags.out}\n`);
     }
+    await keepRunResult("contest", report.result, { report: flags.report, measuredHere: true });
     return EXIT.ok;
+  } catch (error) {
+    // A name that matches no contender is a mistake in what was typed: exit 2, like any usage error.
+    if (error instanceof UnknownContenderError) throw new UsageError(`--contenders: ${error.message}`, false);
+    throw error;
   } finally {
     progress.close();
   }

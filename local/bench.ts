@@ -7,14 +7,14 @@ import {
   ListObjectsV2Command,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { buildDefinition, ExecutionInput } from "../harness/definition";
+import { buildContenderDefinition, buildDefinition, ExecutionInput, type DefinitionParams } from "../harness/definition";
 import { HARNESS_FUNCTION_SETTINGS } from "../harness/function-settings";
 import { contenderFunctionName, discoverContenders, type ContenderSpec } from "../harness/manifest";
 import { selectContenders } from "../harness/selection";
 import { HARNESS_FUNCTIONS, packageContender, packageHarnessFunction, type HarnessFunctionName, type PackagedCode } from "../harness/packaging";
 import { FillResult, parsePayload, ResultDocument, type Architecture } from "../harness/contracts";
 import { LOCAL_ACCOUNT, runStateMachine, type ExecutionEvent } from "./engine";
-import type { TaskObserver } from "./task-handlers";
+import type { LambdaService, TaskObserver } from "./task-handlers";
 import { LambdaSandboxes, type SandboxRuntime } from "./lambda";
 import { LOCAL_REGION, startEmbeddedS3 } from "./s3";
 import { S3Front, type FaultSpec, type S3FrontTotals } from "./s3-front";
@@ -38,6 +38,8 @@ export interface LocalBenchOptions {
   runsPerContender: number;
   maxRunTimeMs: number;
   maxConcurrency: number;
+  /** Contenders running at once; 0 or absent = all at once, 1 = one at a time. */
+  contenderConcurrency?: number;
   filesPrefix: string;
   /** Contender ids (`<lang>-<dev_id>`) or keys (`<lang>-<dev_id>-<arch>`); empty = all. */
   contenders: string[];
@@ -54,6 +56,15 @@ export interface LocalBenchOptions {
   s3Front?: boolean;
   /** Faults the front injects (`--s3-faults`); needs the front. */
   s3Faults?: FaultSpec;
+  /**
+   * Fault injection for tests of the harness's own failures: runs after the fill (e.g. to change
+   * the dataset under the harness), and wraps the Lambda service the workflow calls (e.g. to
+   * throttle the validator). Neither is reachable from the CLI.
+   */
+  faults?: {
+    afterFill?: (s3: { client: S3Client; bucket: string; prefix: string }) => Promise<void>;
+    lambda?: (service: LambdaService) => LambdaService;
+  };
 }
 
 export type BenchPhase =
@@ -164,7 +175,8 @@ export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBe
       const { memoryMb, timeoutS, ephemeralStorageMb } = target.spec.manifest;
       const code = await packageContender(target.spec, target.arch);
       const fnName = contenderFunctionName(LOCAL_PROJECT, LOCAL_STACK, target.spec, target.arch);
-      const policy = contenderPolicy({ bucketArn, filesPrefix: options.filesPrefix, logGroupArns: [logGroupArn(fnName)], namePrefix });
+      // Its own role, as deployed: its own archives (write only) and scratch prefix, the sources.
+      const policy = contenderPolicy({ bucketArn, filesPrefix: options.filesPrefix, contender: target.key, logGroupArn: logGroupArn(fnName) });
       contenders.push({ name: target.key, function_arn: register(fnName, code, { memoryMb, timeoutS, ephemeralStorageMb }, target.arch, policy) });
     }
     const packageMs = Date.now() - packageStart;
@@ -181,6 +193,7 @@ export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBe
     const fillResult = parsePayload(FillResult, fill, "fill-bucket result");
     const fillMs = Date.now() - fillStart;
     options.onPhase?.({ phase: "filled", fill: fillResult, ms: fillMs });
+    await options.faults?.afterFill?.({ client, bucket, prefix: options.filesPrefix });
     // Proof of work compares what each run read with the real listing of the sources.
     const sources = front ? await listSources(client, bucket, options.filesPrefix) : new Set<string>();
 
@@ -197,25 +210,33 @@ export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBe
       }
       options.onTask?.(call);
     };
-    const definition = buildDefinition({
+    // The two state machines `pulumi up` deploys (components/benchmark-state-machine.ts).
+    const stateMachineName = `${LOCAL_PROJECT}-${LOCAL_STACK}`;
+    const contenderStateMachineName = `${stateMachineName}-contender`;
+    const params: DefinitionParams = {
       validatorArn: harnessArn.validate,
       scorerArn: harnessArn.score,
       bucket,
       filesPrefix: options.filesPrefix,
       runsPerContender: options.runsPerContender,
       maxConcurrency: options.maxConcurrency,
+      contenderConcurrency: options.contenderConcurrency ?? 0,
+      contenderStateMachineArn: `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${contenderStateMachineName}`,
       maxRunTimeMs: options.maxRunTimeMs,
       expectedObjectCount: options.objectCount,
       region: LOCAL_REGION,
-    });
+    };
     const input = parsePayload(ExecutionInput, { contenders }, "execution input");
+    // Locally the scorer also gets what the S3 front measured of each run (see run-usage.ts).
+    const measured = front ? withRunUsage(sandboxes, harnessArn.score, front, () => sources) : sandboxes;
     const output = await runStateMachine({
-      definition,
+      definition: buildDefinition(params),
+      stateMachines: { [params.contenderStateMachineArn]: buildContenderDefinition(params) },
       input,
       executionName,
-      stateMachineName: `${LOCAL_PROJECT}-${LOCAL_STACK}`,
+      stateMachineName,
       region: LOCAL_REGION,
-      lambda: front ? withRunUsage(sandboxes, harnessArn.score, front, () => sources) : sandboxes,
+      lambda: options.faults?.lambda ? options.faults.lambda(measured) : measured,
       s3: client,
       onEvent: options.onEvent,
       onTask,

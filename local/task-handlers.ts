@@ -84,6 +84,15 @@ export function taskStates(machine: AslMachine): Map<string, string> {
 }
 
 const LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke";
+const START_EXECUTION_SYNC = "arn:aws:states:::states:startExecution.sync:2";
+
+/** What the engine needs besides Lambda and S3: running a child execution to its end (engine.ts). */
+export type StartExecutionSync = (stateMachineArn: string, input: unknown) => Promise<unknown>;
+export interface TaskServices {
+  lambda?: LambdaService;
+  s3?: S3Client;
+  startExecution?: StartExecutionSync;
+}
 const SDK_PREFIX = "arn:aws:states:::aws-sdk:";
 
 /** Sees every Task call with its (post-Parameters) input and its outcome: for progress lines. */
@@ -94,12 +103,13 @@ export type TaskObserver = (
 /** Builds `taskResourceLocalHandlers` for aws-local-stepfunctions; unknown resources fail early. */
 export function localTaskHandlers(
   machine: AslMachine,
-  services: { lambda: LambdaService; s3: S3Client },
+  services: TaskServices,
   observe?: TaskObserver,
+  overrides: Record<string, TaskHandler> = {},
 ): Record<string, TaskHandler> {
   const handlers: Record<string, TaskHandler> = {};
   for (const [stateName, resource] of taskStates(machine)) {
-    const serve = handlerFor(stateName, resource, services);
+    const serve = overrides[stateName] ?? handlerFor(stateName, resource, services);
     const handler: TaskHandler = async (input) => checkResultSize(stateName, await serve(input));
     handlers[stateName] = !observe
       ? handler
@@ -119,14 +129,23 @@ export function localTaskHandlers(
   return handlers;
 }
 
-function handlerFor(stateName: string, resource: string, services: { lambda: LambdaService; s3: S3Client }): TaskHandler {
-  if (resource === LAMBDA_INVOKE) return (input) => invokeLambda(services.lambda, input);
+function handlerFor(stateName: string, resource: string, services: TaskServices): TaskHandler {
+  const { lambda, s3 } = services;
+  if (resource === LAMBDA_INVOKE && lambda) return (input) => invokeLambda(lambda, input);
+  const startExecution = services.startExecution;
+  if (resource === START_EXECUTION_SYNC && startExecution) {
+    return async (input) => {
+      const params = input && typeof input === "object" && !Array.isArray(input) ? input : {};
+      if (typeof params.StateMachineArn !== "string") throw new TaskFailure("States.Runtime", "StateMachineArn must be a string");
+      return JSON.parse(JSON.stringify(await startExecution(params.StateMachineArn, params.Input ?? {}))) as Json;
+    };
+  }
   if (resource.startsWith(SDK_PREFIX)) {
     const [service, action] = resource.slice(SDK_PREFIX.length).split(":");
-    if (service === "lambda" && action === "getFunctionConfiguration") {
-      return async (input) => getFunctionConfiguration(services.lambda, input);
+    if (service === "lambda" && action === "getFunctionConfiguration" && lambda) {
+      return async (input) => getFunctionConfiguration(lambda, input);
     }
-    if (service === "s3" && action) return s3Call(services.s3, action);
+    if (service === "s3" && action && s3) return s3Call(s3, action);
   }
   throw new Error(`the local engine has no handler for Task state '${stateName}' (resource ${resource})`);
 }
