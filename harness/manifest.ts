@@ -92,6 +92,15 @@ export const MAX_CONTENDER_KEY_LENGTH = 40;
 
 /** Reads and validates one contender.json; every problem is a ManifestError naming file and field. */
 export function parseManifestFile(file: string): ContenderManifest {
+  return parseJsonManifest(file, ContenderManifest, "DESIGN.md contender.json");
+}
+
+/**
+ * Reads a JSON manifest and validates it with `schema` (contender.json, workload.json...). Every
+ * problem is one ManifestError naming the file and the field; `allowedFieldsDoc` says where the
+ * allowed fields are documented, for the unknown-field message.
+ */
+export function parseJsonManifest<T extends z.ZodType>(file: string, schema: T, allowedFieldsDoc: string): z.infer<T> {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -104,11 +113,11 @@ export function parseManifestFile(file: string): ContenderManifest {
   } catch (error) {
     throw new ManifestError(file, "", `invalid JSON: ${withLineAndColumn(String((error as Error).message), text)}`);
   }
-  const result = ContenderManifest.safeParse(raw);
+  const result = schema.safeParse(raw);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   if (issue.code === "unrecognized_keys") {
-    throw new ManifestError(file, issue.keys.join(", "), "unknown field (allowed: see DESIGN.md contender.json)");
+    throw new ManifestError(file, issue.keys.join(", "), `unknown field (allowed: see ${allowedFieldsDoc})`);
   }
   const field = issue.path.length ? issue.path.join(".") : "(root)";
   const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more problem(s))` : "";
@@ -157,7 +166,7 @@ export function discoverContenders(root = path.join(repoRoot(), "contenders")): 
   return specs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-function subfolders(dir: string): string[] {
+export function subfolders(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && !entry.name.startsWith("."))
     .map((entry) => entry.name)

@@ -66,15 +66,17 @@ export async function packageContender(spec: ContenderSpec, arch?: Architecture)
 async function packageNodeContender(spec: ContenderSpec): Promise<PackagedCode> {
   const { handler, entry, runtime } = spec.manifest;
   if (!handler || !entry) throw new Error(`${spec.manifestPath}: handler and entry are required for ${runtime}`);
-  const out = buildRoot("contenders", spec.id);
+  return packageNodeEntry(path.resolve(spec.dir, entry), handler, runtime, buildRoot("contenders", spec.id));
+}
+
+/**
+ * Bundles one Node source file (absolute `entry`) into `<out>/<hash>/<file>.mjs`, where `file` is
+ * the module part of `handler` (`index` for `index.handler`). Used for contenders and workloads.
+ */
+export async function packageNodeEntry(entry: string, handler: string, runtime: string, out: string): Promise<PackagedCode> {
   const staged = stagingDir(out);
   try {
-    await bundleNode({
-      entry: path.resolve(spec.dir, entry),
-      outDir: staged,
-      fileName: handler.slice(0, handler.lastIndexOf(".")),
-      workingDir: repoRoot(),
-    });
+    await bundleNode({ entry, outDir: staged, fileName: handler.slice(0, handler.lastIndexOf(".")), workingDir: repoRoot() });
   } catch (error) {
     rmSync(staged, { recursive: true, force: true });
     throw error;
@@ -86,15 +88,40 @@ async function packageNodeContender(spec: ContenderSpec): Promise<PackagedCode> 
 const PYTHON_EXCLUDED = /(^|\/)(__pycache__|\.pytest_cache|\.mypy_cache|\.venv|\.git)(\/|$)|\.pyc$|(^|\/)\.DS_Store$/;
 
 async function packagePythonContender(spec: ContenderSpec): Promise<PackagedCode> {
-  const out = buildRoot("contenders", spec.id);
+  return packagePythonFolder(spec.dir, spec.manifest.handler!, spec.manifest.runtime, buildRoot("contenders", spec.id));
+}
+
+export interface PythonFolderOptions {
+  /** Relative paths of `srcDir` to leave out (besides caches), e.g. a manifest. */
+  exclude?: (rel: string) => boolean;
+  /** Folders whose files are copied beside the handler too (shared modules), never overriding one. */
+  sharedDirs?: string[];
+}
+
+/** Python ships its folder as is (minus caches and excluded names): the task root is the folder. */
+export async function packagePythonFolder(
+  srcDir: string,
+  handler: string,
+  runtime: string,
+  out: string,
+  options: PythonFolderOptions = {},
+): Promise<PackagedCode> {
   const staged = stagingDir(out);
-  for (const rel of listFiles(spec.dir)) {
-    if (PYTHON_EXCLUDED.test(rel)) continue;
+  const copy = (from: string, rel: string) => {
+    if (PYTHON_EXCLUDED.test(rel)) return;
     const target = path.join(staged, rel);
+    if (existsSync(target)) throw new Error(`${path.join(from, rel)} would overwrite ${rel} of ${srcDir}`);
     mkdirSync(path.dirname(target), { recursive: true });
-    copyFileSync(path.join(spec.dir, rel), target);
+    copyFileSync(path.join(from, rel), target);
+  };
+  try {
+    for (const rel of listFiles(srcDir)) if (!options.exclude?.(rel)) copy(srcDir, rel);
+    for (const dir of options.sharedDirs ?? []) for (const rel of listFiles(dir)) copy(dir, rel);
+  } catch (error) {
+    rmSync(staged, { recursive: true, force: true });
+    throw error;
   }
-  return { ...publish(staged, out), handler: spec.manifest.handler!, runtime: spec.manifest.runtime };
+  return { ...publish(staged, out), handler, runtime };
 }
 
 async function packageProvidedContender(spec: ContenderSpec, arch?: Architecture): Promise<PackagedCode> {
