@@ -116,6 +116,29 @@ export const FunctionConfig = z.object({
 });
 export type FunctionConfig = z.infer<typeof FunctionConfig>;
 
+const count = z.number().int().nonnegative();
+/**
+ * What one run did to S3 and how much CPU it used, as the local S3 front measured it (locally
+ * only: on AWS the workflow has no such data, see README "The full price of a run"). Directions
+ * are the function's: bytes_in = downloaded (response bodies), bytes_out = uploaded (request bodies).
+ */
+export const RunUsage = z.strictObject({
+  /** Every request by S3 operation (answered, denied, throttled or cut). */
+  s3_requests: z.record(z.string(), count),
+  /** Of those, what S3 does not bill: 5xx answers and connections reset before an answer. */
+  s3_unbilled_requests: z.record(z.string(), count),
+  bytes_in: count,
+  bytes_out: count,
+  /** Copied inside S3 by CopyObject / UploadPartCopy (the range, or the whole source object). */
+  bytes_copied: count,
+  /** CPU time of the instance during the run (cgroup cpuacct); null when not measured. */
+  cpu_seconds: z.number().nonnegative().nullable(),
+  /** Proof of work: distinct source objects the run itself read (GET) or used as a copy source. */
+  source_objects_read: count,
+  source_objects: count,
+});
+export type RunUsage = z.infer<typeof RunUsage>;
+
 export const RunOutcome = z.discriminatedUnion("ok", [
   z.object({
     ok: z.literal(true),
@@ -123,12 +146,14 @@ export const RunOutcome = z.discriminatedUnion("ok", [
     archive_key: z.string(),
     /** base64 tail of the invocation log (LogType: Tail); ends with the REPORT line. */
     log_result: z.string(),
+    usage: RunUsage.optional(),
   }),
   z.object({
     ok: z.literal(false),
     index: z.number().int().nonnegative(),
     archive_key: z.string(),
     error: TaskError,
+    usage: RunUsage.optional(),
   }),
 ]);
 export type RunOutcome = z.infer<typeof RunOutcome>;
@@ -195,6 +220,17 @@ export const SuccessRow = z.strictObject({
   storage_price_usd: z.number(),
   request_price_usd: z.number(),
   run_price_usd: z.number(),
+  // The full price of a run, when the runs' S3 usage was measured (bench local, through the S3
+  // front); means per run. Absent on AWS.
+  s3_requests: z.record(z.string(), z.number()).optional(),
+  bytes_in: z.number().optional(),
+  bytes_out: z.number().optional(),
+  bytes_copied: z.number().optional(),
+  cpu_seconds: z.number().nullable().optional(),
+  /** S3 Standard request charge of the billed requests (S3 bills neither 5xx answers nor DELETEs). */
+  s3_request_price_usd: z.number().optional(),
+  /** run_price_usd (Lambda compute + storage + request charge) + s3_request_price_usd. */
+  total_price_usd: z.number().optional(),
 });
 export type SuccessRow = z.infer<typeof SuccessRow>;
 

@@ -10,6 +10,7 @@ export {
   ResourceNotFoundException,
   SANDBOX_RUNTIMES,
   type FunctionConfiguration,
+  type InstanceAttachment,
   type InstanceInfo,
   type InvokeOptions,
   type InvokeResult,
