@@ -180,6 +180,7 @@ export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBe
       const memoryMb = options.contenderMemoryMb ?? target.spec.manifest.memoryMb;
       const code = await packageContender(target.spec, target.arch);
       const fnName = contenderFunctionName(LOCAL_PROJECT, LOCAL_STACK, target.spec, target.arch);
+      // Its own role, as deployed: its own archives (write only) and scratch prefix, the sources.
       const policy = contenderPolicy({ bucketArn, filesPrefix: options.filesPrefix, contender: target.key, logGroupArn: logGroupArn(fnName) });
       contenders.push({ name: target.key, function_arn: register(fnName, code, { memoryMb, timeoutS, ephemeralStorageMb }, target.arch, policy) });
     }
@@ -231,7 +232,8 @@ export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBe
       region: LOCAL_REGION,
     };
     const input = parsePayload(ExecutionInput, { contenders }, "execution input");
-    const faultyLambda = options.faults?.lambda ? options.faults.lambda(sandboxes) : sandboxes;
+    // Locally the scorer also gets what the S3 front measured of each run (see run-usage.ts).
+    const measured = front ? withRunUsage(sandboxes, harnessArn.score, front, () => sources) : sandboxes;
     const output = await runStateMachine({
       definition: buildDefinition(params),
       stateMachines: { [params.contenderStateMachineArn]: buildContenderDefinition(params) },
@@ -239,7 +241,7 @@ export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBe
       executionName,
       stateMachineName,
       region: LOCAL_REGION,
-      lambda: front ? withRunUsage(faultyLambda, harnessArn.score, front, () => sources) : faultyLambda,
+      lambda: options.faults?.lambda ? options.faults.lambda(measured) : measured,
       s3: client,
       onEvent: options.onEvent,
       onTask,

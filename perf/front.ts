@@ -59,7 +59,7 @@ async function child(argv: string[]): Promise<void> {
     Array.from({ length: 4 }, async () => {
       while (next < keys.length) {
         const i = next++;
-        await client.send(new PutObjectCommand({ Bucket: bucket, Key: `scratch/perf/${i}`, Body: bodies[i % bodies.length]! }));
+        await client.send(new PutObjectCommand({ Bucket: bucket, Key: `scratch/typescript-perf-x86_64/${i}`, Body: bodies[i % bodies.length]! }));
       }
     }),
   );
@@ -80,7 +80,7 @@ async function transfer(objectCount: number, objectSizeMb: number, rounds: numbe
   const s3 = await startEmbeddedS3();
   const client = new S3Client(s3.clientConfig);
   const bucket = "perf-front";
-  const document = contenderPolicy({ bucketArn: `arn:aws:s3:::${bucket}`, filesPrefix: PREFIX, contender: "perf", logGroupArn: `arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/${FN}` });
+  const document = contenderPolicy({ bucketArn: `arn:aws:s3:::${bucket}`, filesPrefix: PREFIX, contender: "typescript-perf-x86_64", logGroupArn: `arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/${FN}` });
   const front = new S3Front({ upstream: s3.endpoint, policyFor: () => document, account: "000000000000" });
   const port = await front.attach({ name: FN } as LocalFunction);
   try {

@@ -9,7 +9,8 @@ import { rawCall } from "./support/raw-s3";
 import { useEmbeddedS3 } from "./support/s3";
 
 const P = "s3-archive-bench-local";
-const contenderFn = { name: `${P}-typescript-reference-x86_64` } as LocalFunction;
+const CONTENDER = "typescript-reference-x86_64";
+const contenderFn = { name: `${P}-${CONTENDER}` } as LocalFunction;
 
 describe("S3 front: IAM enforcement of the contender role", () => {
   const s3 = useEmbeddedS3();
@@ -21,13 +22,13 @@ describe("S3 front: IAM enforcement of the contender role", () => {
   beforeAll(async () => {
     bucket = await s3.bucket("policy");
     await rawCall(s3.s3.endpoint, "PUT", `/${other}`);
-    for (const key of ["files/a", "archives/c/e/run-0.zip"]) {
+    for (const key of ["files/a", `archives/${CONTENDER}/e/run-0.zip`]) {
       expect((await rawCall(s3.s3.endpoint, "PUT", `/${bucket}/${key}`, { body: "source bytes" })).status).toBe(200);
     }
     const document = contenderPolicy({
       bucketArn: `arn:aws:s3:::${bucket}`,
       filesPrefix: "files",
-      contender: "c",
+      contender: CONTENDER,
       logGroupArn: `arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/${contenderFn.name}`,
     });
     front = new S3Front({ upstream: s3.s3.endpoint, policyFor: () => document, account: "000000000000" });
@@ -42,23 +43,32 @@ describe("S3 front: IAM enforcement of the contender role", () => {
 
   const status = async (method: string, path: string, options?: Parameters<typeof rawCall>[3]) => (await rawCall(endpoint, method, path, options)).status;
 
-  it("lets the contender read and list its sources and write its archive and scratch objects", async () => {
+  it("lets the contender read and list its sources, write its archive, use its own scratch prefix", async () => {
     expect(await status("GET", `/${bucket}/files/a`)).toBe(200);
     expect(await status("GET", `/${bucket}?list-type=2&prefix=files%2F`)).toBe(200);
-    expect(await status("PUT", `/${bucket}/archives/c/e/run-1.zip`, { body: "zip" })).toBe(200);
-    expect(await status("PUT", `/${bucket}/scratch/c/part`, { body: "part" })).toBe(200);
-    expect(await status("GET", `/${bucket}/scratch/c/part`)).toBe(200);
+    expect(await status("PUT", `/${bucket}/archives/${CONTENDER}/e/run-1.zip`, { body: "zip" })).toBe(200);
+    expect(await status("PUT", `/${bucket}/scratch/${CONTENDER}/part`, { body: "part" })).toBe(200);
+    expect(await status("GET", `/${bucket}/scratch/${CONTENDER}/part`)).toBe(200);
+    expect(await status("GET", `/${bucket}?list-type=2&prefix=scratch%2F${CONTENDER}%2F`)).toBe(200);
+    expect(await status("DELETE", `/${bucket}/scratch/${CONTENDER}/part`)).toBe(204);
   });
 
-  it("denies reading archives/ with S3's AccessDenied XML naming action and resource", async () => {
-    const answer = await rawCall(endpoint, "GET", `/${bucket}/archives/c/e/run-0.zip`);
+  it("denies another contender's archives and scratch prefix, and reading back its own archive", async () => {
+    expect(await status("PUT", `/${bucket}/archives/python-other-arm64/e/run-0.zip`, { body: "zip" })).toBe(403);
+    expect(await status("PUT", `/${bucket}/scratch/python-other-arm64/part`, { body: "part" })).toBe(403);
+    expect(await status("GET", `/${bucket}?list-type=2&prefix=scratch%2Fpython-other-arm64%2F`)).toBe(403);
+    expect(await status("GET", `/${bucket}/archives/${CONTENDER}/e/run-1.zip`)).toBe(403);
+  });
+
+  it("denies reading archives/ (even its own) with S3's AccessDenied XML naming action and resource", async () => {
+    const answer = await rawCall(endpoint, "GET", `/${bucket}/archives/${CONTENDER}/e/run-0.zip`);
     expect(answer.status).toBe(403);
     expect(answer.headers["content-type"]).toBe("application/xml");
     expect(answer.headers["x-amz-request-id"]).toMatch(/^[0-9A-F]{16}$/);
     const xml = answer.body.toString();
-    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<Error><Code>AccessDenied<\/Code><Message>User: arn:aws:sts::000000000000:assumed-role\/[^<]+ is not authorized to perform: s3:GetObject on resource: &#34;arn:aws:s3:::[^<]+\/archives\/c\/e\/run-0.zip&#34; because no identity-based policy allows the s3:GetObject action<\/Message><RequestId>[0-9A-F]{16}<\/RequestId><HostId>[^<]+<\/HostId><\/Error>$/);
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<Error><Code>AccessDenied<\/Code><Message>User: arn:aws:sts::000000000000:assumed-role\/[^<]+ is not authorized to perform: s3:GetObject on resource: &#34;arn:aws:s3:::[^<]+\/archives\/typescript-reference-x86_64\/e\/run-0.zip&#34; because no identity-based policy allows the s3:GetObject action<\/Message><RequestId>[0-9A-F]{16}<\/RequestId><HostId>[^<]+<\/HostId><\/Error>$/);
     // HEAD: the status alone, no body (as S3).
-    const head = await rawCall(endpoint, "HEAD", `/${bucket}/archives/c/e/run-0.zip`);
+    const head = await rawCall(endpoint, "HEAD", `/${bucket}/archives/${CONTENDER}/e/run-0.zip`);
     expect([head.status, head.body.length]).toEqual([403, 0]);
   });
 
@@ -76,14 +86,14 @@ describe("S3 front: IAM enforcement of the contender role", () => {
   });
 
   it("checks both sides of UploadPartCopy: a copy out of archives/ is denied", async () => {
-    const created = await rawCall(endpoint, "POST", `/${bucket}/archives/c/e/run-2.zip?uploads`);
+    const created = await rawCall(endpoint, "POST", `/${bucket}/archives/${CONTENDER}/e/run-2.zip?uploads`);
     expect(created.status).toBe(200);
     const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(created.body.toString())![1]!;
     const copyFrom = (source: string) =>
-      status("PUT", `/${bucket}/archives/c/e/run-2.zip?partNumber=1&uploadId=${uploadId}`, { headers: { "x-amz-copy-source": source } });
-    expect(await copyFrom(`/${bucket}/archives/c/e/run-0.zip`)).toBe(403);
+      status("PUT", `/${bucket}/archives/${CONTENDER}/e/run-2.zip?partNumber=1&uploadId=${uploadId}`, { headers: { "x-amz-copy-source": source } });
+    expect(await copyFrom(`/${bucket}/archives/${CONTENDER}/e/run-0.zip`)).toBe(403);
     expect(await copyFrom(`/${bucket}/files/a`)).toBe(200);
-    expect(await status("DELETE", `/${bucket}/archives/c/e/run-2.zip?uploadId=${uploadId}`)).toBe(204);
+    expect(await status("DELETE", `/${bucket}/archives/${CONTENDER}/e/run-2.zip?uploadId=${uploadId}`)).toBe(204);
   });
 
   it("answers a missing source with 403, not 404, since the role may not list the bucket unconditionally", async () => {

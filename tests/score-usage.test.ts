@@ -32,7 +32,7 @@ const outcome = (runs: RunOutcome[]): ContenderOutcome => ({
   function_arn: "arn:aws:lambda:us-east-1:123456789012:function:c",
   config: { FunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:c", Runtime: "nodejs22.x", MemorySize: 1024, Architectures: ["arm64"], EphemeralStorage: { Size: 512 }, Timeout: 600 },
   runs,
-  validations: runs.map((run) => ({ index: run.index, ok: true as const, result: { archive_key: run.archive_key, archive_bytes: 1, entry_count: 1, stored_entries: 1, deflated_entries: 0, uncompressed_bytes: 1, zip64: false } })),
+  validations: runs.map((r) => ({ index: r.index, ok: true as const, result: { archive_key: r.archive_key, archive_bytes: 1, entry_count: 1, stored_entries: 1, deflated_entries: 0, uncompressed_bytes: 1, zip64: false } })),
 });
 const score = (runs: RunOutcome[]) =>
   scoreOneContender({ action: "score-contender", region: "us-east-1", max_run_time_ms: 600_000, runs_per_contender: runs.length, contender: outcome(runs) });

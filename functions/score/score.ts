@@ -151,6 +151,7 @@ export function scoreContender(
 
   const judged = judgeArchives(c, expected);
   if (judged) return judged;
+  // Every archive validated: each run must also have done the work itself (measured locally).
   const lazy = proofOfWorkFailure(runs);
   if (lazy) return fail(lazy);
 

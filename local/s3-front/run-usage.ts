@@ -1,6 +1,6 @@
 // Hands the scorer what the S3 front measured: the local engine's Lambda service is wrapped so
 // that the scorer's "score-contender" event carries, for each run, the usage of the invocations
-// that received that run's archive key (a retried invoke counts in full). On AWS the scorer gets
+// of the contender's function that received that run's archive key (a retried invoke counts in full). On AWS the scorer gets
 // the same event without `usage` (see README, "The full price of a run").
 import type { RunUsage } from "../../harness/contracts";
 import type { LambdaService } from "../task-handlers";
@@ -41,10 +41,10 @@ export interface RunUsageSource {
  */
 export function withRunUsage(lambda: LambdaService, scorerArn: string, front: RunUsageSource, sources: () => ReadonlySet<string>): LambdaService {
   const addUsage = (contender: Contender) => {
-    // Only the contender's own invocations: the validator's event names the same archive_key.
-    const functionName = typeof contender.function_arn === "string" ? contender.function_arn.split(":")[6] : undefined;
+    // Only the contender's own invocations: the validator's event names the same archive key.
+    const functionName = typeof contender.function_arn === "string" ? contender.function_arn.split(":").pop() : undefined;
     for (const run of contender.runs ?? []) {
-      if (typeof run.archive_key !== "string") continue;
+      if (typeof run.archive_key !== "string" || !functionName) continue;
       const records = front.usageWhere(
         (u) => u.functionName === functionName && (u.event as { archive_key?: unknown } | null)?.archive_key === run.archive_key,
       );
