@@ -48,14 +48,15 @@ export function lambdaVcpus(memoryMb: number): number {
 export const PUBLISHED_CPU_WORKLOAD_MS: Readonly<Record<Architecture, number>> = { arm64: 1472, x86_64: 1584 };
 
 /**
- * The same workload measured on the host the local numbers come from: the matrix's own Node
- * handler (workloads/cpu/node) in a local nodejs22.x sandbox (Node 22, as Lambda's nodejs22.x)
- * at 1769 MB (a full core of quota), warm: `npm run perf -- cpu-calibration --samples 7`, median
- * of 7 (659-1029 ms), AMD EPYC (x86_64), 2026-12-02, load average 1.9. Node 20.20 in the same
- * sandbox took 566 ms (551-591): the factor must pair with the Node major the contender's CPU was
- * measured on (local sandboxes run nodejs22.x on Node 22). Re-measure on another host.
+ * The same workload's CPU time on the host the local numbers come from: the matrix's own Node
+ * handler (workloads/cpu/node) on Node 22.23 (what local nodejs22.x sandboxes run, as Lambda),
+ * `npm run perf -- cpu-calibration`: median of 7 warm calls, 456 ms of CPU (418-808), AMD EPYC
+ * (x86_64), 2026-12-02, load average 13. CPU time, not wall time: contenders are measured in
+ * CPU-seconds, and wall time here mostly measures the other sessions. Node 20.20 needed ~580 ms
+ * for the same loop: the factor pairs with the Node major a contender was measured on.
+ * Re-measure on another host.
  */
-export const HOST_CPU_WORKLOAD_MS = 693;
+export const HOST_CPU_WORKLOAD_MS = 456;
 
 /** The seed contest's and the dev stack's dataset: 3,000 objects of 5 MiB mean (Pulumi.dev.yaml). */
 export const SEED_DATASET_OBJECTS = 3000;
@@ -73,8 +74,8 @@ export interface ForecastConstants {
 }
 
 export const DEFAULT_CONSTANTS: ForecastConstants = {
-  // 1472 / 693 = 2.12 (arm64), 1584 / 693 = 2.29 (x86_64): Lambda's core took 2.1-2.3x this
-  // host's time for the same single-threaded work on the same Node major.
+  // 1472 / 456 = 3.23 (arm64), 1584 / 456 = 3.47 (x86_64): Lambda's core took 3.2-3.5x this
+  // host's CPU time for the same single-threaded work on the same Node major.
   lambdaCpuSecondsPerHostSecond: {
     arm64: PUBLISHED_CPU_WORKLOAD_MS.arm64 / HOST_CPU_WORKLOAD_MS,
     x86_64: PUBLISHED_CPU_WORKLOAD_MS.x86_64 / HOST_CPU_WORKLOAD_MS,

@@ -1,18 +1,23 @@
-// `npm run perf -- cpu-calibration [--samples 5] [--iterations 500000]`
+// `npm run perf -- cpu-calibration [--samples 7] [--iterations 500000] [--runtime nodejs22.x]`
 //
-// The forecast's CPU speed factor (harness/forecast.ts): the runtime matrix's `cpu` workload
-// (DESIGN.md: chained SHA-256, h0 = sha256("s3-archive-bench cpu"), h(i+1) = sha256(h(i)))
-// run here in a local Lambda sandbox at 1769 MB (one full vCPU of CPU quota), warm, timed by the
-// sandbox's own REPORT line, next to the published AWS durations for nodejs22.x at 1769 MB:
-// 1472 ms arm64 / 1584 ms x86_64 (seed benchmark, Dec 2025, us-east-2, warm; DESIGN.md).
-// factor(arch) = published AWS ms / local ms: > 1 means this host's core is faster than Lambda's.
+// The forecast's CPU speed factor (harness/forecast.ts): the runtime matrix's own Node `cpu`
+// workload (workloads/cpu/node: chained SHA-256, DESIGN.md), packaged as the matrix packages it
+// and run on the Node the local sandboxes use for that runtime (local/node-runtimes), next to the
+// published AWS durations for nodejs22.x at 1769 MB (one vCPU): 1472 ms arm64 / 1584 ms x86_64
+// (seed benchmark, Dec 2025, us-east-2, warm; DESIGN.md).
+// WHY CPU time and not the sandbox's REPORT duration: a contender's local cost is measured in
+// CPU-seconds (the sandbox's cgroup), and on this shared machine a sandbox's wall time mostly
+// measures the other sessions (a 1769 MB sandbox under load 6 took 1.5-3.0 s for a loop of 0.47
+// CPU-s). On Lambda at 1769 MB the single-threaded loop's duration is its CPU time.
+// factor(arch) = published AWS ms / local CPU ms = Lambda CPU-seconds per host CPU-second.
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { LambdaSandboxes } from "../local/lambda";
-import { decodeLogResult, parseReportLine } from "../harness/report-line";
+import { pathToFileURL } from "node:url";
 import { PUBLISHED_CPU_WORKLOAD_MS } from "../harness/forecast";
 import { packageNodeEntry } from "../harness/packaging";
 import { repoRoot } from "../harness/repo-root";
+import { nodeFor } from "../local/lambda/runtime-versions";
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -21,33 +26,36 @@ function median(values: number[]): number {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { samples: { type: "string", default: "5" }, iterations: { type: "string", default: "500000" } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { samples: { type: "string", default: "7" }, iterations: { type: "string", default: "500000" }, runtime: { type: "string", default: "nodejs22.x" } },
+  });
   const samples = Number(values.samples);
   const iterations = Number(values.iterations);
-  // The matrix's own Node cpu workload (workloads/cpu/node), packaged as the matrix packages it.
-  const code = await packageNodeEntry(join(repoRoot(), "workloads", "cpu", "node", "index.ts"), "index.handler", "nodejs22.x", join(repoRoot(), ".build", "perf", "cpu-calibration"));
-  const sandboxes = new LambdaSandboxes({ isolation: "cgroup" });
-  try {
-    const name = "cpu-calibration";
-    const arn = `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
-    sandboxes.register({ name, arn, runtime: "nodejs22.x", handler: code.handler, codeDir: code.dir, memoryMb: 1769, timeoutS: 120, ephemeralStorageMb: 512, architecture: "x86_64", environment: {} });
-    const durations: number[] = [];
-    let checksum = "";
-    for (let i = 0; i <= samples; i++) {
-      const response = await sandboxes.invoke(arn, { iterations }, { logType: "Tail" });
-      if (response.FunctionError) throw new Error(`cpu workload failed: ${response.Payload}`);
-      checksum = (JSON.parse(response.Payload) as { checksum: string }).checksum;
-      const report = parseReportLine(decodeLogResult(response.LogResult ?? ""));
-      if (i === 0) continue; // the cold sample: the published numbers are warm
-      durations.push(report.durationMs);
-      console.log(`warm sample ${i}: ${report.durationMs.toFixed(0)} ms`);
+  const code = await packageNodeEntry(join(repoRoot(), "workloads", "cpu", "node", "index.ts"), "index.handler", values.runtime, join(repoRoot(), ".build", "perf", "cpu-calibration"));
+  const node = nodeFor(values.runtime);
+  // One warm-up call, then `samples` calls, each timed by the process's own CPU clock.
+  const script = `
+    const { handler } = await import(${JSON.stringify(pathToFileURL(join(code.dir, "index.mjs")).href)});
+    await handler({ iterations: ${iterations} });
+    const out = [];
+    for (let i = 0; i < ${samples}; i++) {
+      const c = process.cpuUsage(); const t = performance.now();
+      const r = await handler({ iterations: ${iterations} });
+      const u = process.cpuUsage(c);
+      out.push({ cpuMs: (u.user + u.system) / 1000, wallMs: performance.now() - t, checksum: r.checksum });
     }
-    const local = median(durations);
-    console.log(`\ncpu workload, ${iterations} iterations, nodejs22.x sandbox (${process.arch}) at 1769 MB: median ${local.toFixed(0)} ms over ${samples} warm samples (min ${Math.min(...durations).toFixed(0)}, max ${Math.max(...durations).toFixed(0)}); checksum ${checksum.slice(0, 16)}...`);
-    for (const [arch, ms] of Object.entries(PUBLISHED_CPU_WORKLOAD_MS)) {
-      console.log(`${arch.padEnd(7)} published ${ms} ms -> Lambda CPU-s per host CPU-s = ${(ms / local).toFixed(3)}`);
-    }
-  } finally {
-    await sandboxes.close();
+    console.log(JSON.stringify({ version: process.version, out }));`;
+  const run = spawnSync(node, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`cpu workload failed on ${node}: ${run.stderr}`);
+  const { version, out } = JSON.parse(run.stdout.trim().split("\n").at(-1)!) as { version: string; out: { cpuMs: number; wallMs: number; checksum: string }[] };
+  out.forEach((s, i) => console.log(`sample ${i + 1}: ${s.cpuMs.toFixed(0)} ms CPU (${s.wallMs.toFixed(0)} ms wall)`));
+  const cpu = median(out.map((s) => s.cpuMs));
+  console.log(
+    `\ncpu workload, ${iterations} iterations, ${values.runtime} on node ${version} (${node}): median ${cpu.toFixed(0)} ms of CPU over ${samples} warm calls ` +
+      `(${Math.min(...out.map((s) => s.cpuMs)).toFixed(0)}-${Math.max(...out.map((s) => s.cpuMs)).toFixed(0)}); checksum ${out[0]?.checksum.slice(0, 16)}...`,
+  );
+  for (const [arch, ms] of Object.entries(PUBLISHED_CPU_WORKLOAD_MS)) {
+    console.log(`${arch.padEnd(7)} published ${ms} ms -> Lambda CPU-s per host CPU-s = ${(ms / cpu).toFixed(3)}`);
   }
 }

@@ -27,7 +27,7 @@ describe("bench local forecasts", () => {
     const doc = withForecasts({ ...base, success: [measured(base.success[0]!, 4), base.success[1]!] }, LOCAL, SETTINGS);
     const f = doc.success[0]!.forecast!;
     expect(f).toMatchObject({ kind: "forecast", memory_mb: 1024, architecture: "arm64", bound: "cpu", budget_s: 300, dataset: SETTINGS.dataset });
-    expect(f.duration_s).toBeCloseTo((4 * (SETTINGS.dataset.bytes / GB) * (1472 / 693)) / (1024 / 1769), 6);
+    expect(f.duration_s).toBeCloseTo((4 * (SETTINGS.dataset.bytes / GB) * (1472 / 456)) / (1024 / 1769), 6);
     expect(f.passes).toBe(f.duration_s <= 300);
     // S3 requests priced at the forecast counts: 3,000 GETs + parts/list/create/complete.
     expect(f.s3_requests.GetObject).toBe(3000);

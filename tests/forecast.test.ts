@@ -43,16 +43,16 @@ const arm512 = { memoryMb: 512, architecture: "arm64" as const, ephemeralStorage
 
 describe("forecast model", () => {
   it("derives the CPU factor from the published and the host's cpu-workload durations", () => {
-    expect(DEFAULT_CONSTANTS.lambdaCpuSecondsPerHostSecond.arm64).toBeCloseTo(1472 / 693, 10);
-    expect(DEFAULT_CONSTANTS.lambdaCpuSecondsPerHostSecond.x86_64).toBeCloseTo(1584 / 693, 10);
+    expect(DEFAULT_CONSTANTS.lambdaCpuSecondsPerHostSecond.arm64).toBeCloseTo(1472 / 456, 10);
+    expect(DEFAULT_CONSTANTS.lambdaCpuSecondsPerHostSecond.x86_64).toBeCloseTo(1584 / 456, 10);
     expect(PUBLISHED_CPU_WORKLOAD_MS).toEqual({ arm64: 1472, x86_64: 1584 });
-    expect(HOST_CPU_WORKLOAD_MS).toBe(693);
+    expect(HOST_CPU_WORKLOAD_MS).toBe(456);
   });
 
   it("is CPU-bound when CPU dominates: host CPU-s x scale x factor / (memory / 1769)", () => {
     const { pricing, asked } = countingPricing();
     const f = forecastRun(run({ cpu_seconds: 4, bytes_in: 1 * GB, bytes_out: 1 * GB }), arm512, pricing);
-    const expected = (4 * SCALE * (1472 / 693)) / (512 / FULL_VCPU_MEMORY_MB);
+    const expected = (4 * SCALE * (1472 / 456)) / (512 / FULL_VCPU_MEMORY_MB);
     expect(f.bound).toBe("cpu");
     expect(f.duration_s).toBeCloseTo(expected, 6);
     expect(f.vcpus).toBeCloseTo(512 / 1769, 10);
