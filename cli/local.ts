@@ -5,10 +5,14 @@ import { dirname } from "node:path";
 import { TASK_STATES } from "../harness/definition";
 import type { TaskObserver } from "../local/task-handlers";
 import { EXIT, UsageError, parseCommandArgs, positiveInt, positiveNumber } from "./args";
+import { reRank } from "../harness/ranking";
+import { describeFaults, parseFaultSpec, type FaultSpec } from "../local/s3-front/faults";
 import { ProgressReporter, reportScores, type ProgressSink } from "./progress";
 import { keepRunResult } from "./results-store";
 import { renderResultTable, useColor } from "./table";
 import { taskErrorText } from "./task-error";
+import { SWEEP_FLAGS, SWEEP_USAGE, forecastSettings, runSweep, sweepSizes } from "./local-sweep";
+import { renderForecasts } from "./forecast-table";
 
 /** Defaults sized to finish in about a minute on a 2-core machine. */
 export const LOCAL_DEFAULTS = {
@@ -42,8 +46,15 @@ options:
                            <lang>-<dev_id>-<arch>); default: all
   --contenders-dir <dir>   an extra folder of <lang>/<dev_id>/contender.json (repeatable)
   --prefix <prefix>        key prefix of the source objects (default ${LOCAL_DEFAULTS.prefix})
-  --out <file>             write the result document (JSON) there (it is also kept under
-                           results/ for bench report --history)
+  --s3-faults <spec>       faults the S3 front injects, e.g. slowdown=0.02,reset=0.005,latency=20ms,seed=7
+                           (rates per request: 503 SlowDown, connection reset mid-body; added latency)
+  --no-s3-front            sandboxes reach moto directly: no S3 counts, no IAM enforcement, no faults
+                           (to measure the front's own cost)
+  --rank-by <run|total>    rank by the Lambda price of a run (default, the contest's rule) or by the
+                           full price (Lambda + S3 requests, measured by the S3 front)
+${SWEEP_USAGE}
+  --out <file>             write the result document (JSON) there, forecasts and sweep included (it
+                           is also kept under results/ for bench report --history)
   --report                 also write the HTML report of this run next to the kept document
                            and print its path
   --verbose                print every function's log lines on stderr
@@ -97,6 +108,14 @@ export function progressObserver(sink: ProgressSink, runsPerContender?: number):
   };
 }
 
+function faultSpec(text: string): FaultSpec {
+  try {
+    return parseFaultSpec(text);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommandArgs(
     argv,
@@ -114,6 +133,10 @@ export async function run(argv: string[]): Promise<number> {
       out: { type: "string" },
       report: { type: "boolean" },
       verbose: { type: "boolean" },
+      "s3-faults": { type: "string" },
+      "no-s3-front": { type: "boolean" },
+      "rank-by": { type: "string" },
+      ...SWEEP_FLAGS,
     },
     { min: 0, max: 0 },
   );
@@ -133,11 +156,22 @@ export async function run(argv: string[]): Promise<number> {
     maxRunTimeMs: (positiveNumber(flags["max-run-time-s"], "max-run-time-s") ?? LOCAL_DEFAULTS.maxRunTimeS) * 1000,
     filesPrefix: flags.prefix ?? LOCAL_DEFAULTS.prefix,
     contenders: (flags.contenders ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+    s3Front: !flags["no-s3-front"],
+    s3Faults: flags["s3-faults"] === undefined ? undefined : faultSpec(flags["s3-faults"]),
   };
+  const rankBy = flags["rank-by"] ?? "run";
+  if (rankBy !== "run" && rankBy !== "total") throw new UsageError(`--rank-by must be run or total, got "${rankBy}"`);
+  if (options.s3Faults && !options.s3Front) throw new UsageError("--s3-faults needs the S3 front: drop --no-s3-front");
+  if (rankBy === "total" && !options.s3Front) throw new UsageError("--rank-by total needs the S3 front (it measures the S3 requests): drop --no-s3-front");
+  const sizes = sweepSizes(flags);
+  if (sizes.length && !options.s3Front) throw new UsageError("--memory/--sweep forecast from the S3 front's measurements: drop --no-s3-front");
 
   // Loaded here so `bench local --help` and usage errors stay instant.
   const { repoRoot } = await import("../harness/repo-root");
   const { runLocalBench } = await import("../local/bench");
+  const { withForecasts, withSweep } = await import("../local/forecast");
+  const { LOCAL_REGION } = await import("../local/s3");
+  const settings = forecastSettings(flags, LOCAL_REGION);
   const { UnknownContenderError } = await import("../harness/selection");
   const { join, resolve } = await import("node:path");
   const defaultRoot = join(repoRoot(), "contenders");
@@ -151,7 +185,14 @@ export async function run(argv: string[]): Promise<number> {
       ...options,
       contendersRoots,
       onPhase: (p) => {
-        if (p.phase === "start") progress.note(`embedded S3 at ${p.endpoint}, bucket ${p.bucket}`);
+        if (p.phase === "start") {
+          progress.note(`embedded S3 at ${p.endpoint}, bucket ${p.bucket}`);
+          progress.note(
+            options.s3Front
+              ? `S3 front: every request counted and checked against the function's IAM policy${options.s3Faults ? `; faults: ${describeFaults(options.s3Faults)}` : ""}`
+              : "S3 front bypassed (--no-s3-front): no S3 counts, no IAM enforcement",
+          );
+        }
         if (p.phase === "packaged") {
           progress.note(`packaged ${p.contenders.length} contender(s) in ${(p.ms / 1000).toFixed(1)} s: ${p.contenders.join(", ")}`);
           if (p.skipped.length) progress.note(`skipped (container images run on AWS only): ${p.skipped.join(", ")}`);
@@ -164,8 +205,14 @@ export async function run(argv: string[]): Promise<number> {
       onTask: progressObserver(progress, runs),
       onLog: flags.verbose ? (fn, line) => process.stderr.write(`${fn}: ${line}\n`) : undefined,
     });
-    reportScores(progress, report.result);
+    const ranked = rankBy === "total" ? reRank(report.result, "total") : report.result;
+    reportScores(progress, ranked);
     progress.close();
+    let result = withForecasts(ranked, { objects: report.fill.objectCount, bytes: report.fill.totalBytes }, settings);
+    if (sizes.length) {
+      const runs = await runSweep(runLocalBench, { ...options, contendersRoots }, sizes, (line) => process.stderr.write(`${line}\n`));
+      result = withSweep(result, runs, settings);
+    }
     const t = report.timingsMs;
     const s = (ms: number | undefined) => `${((ms ?? 0) / 1000).toFixed(1)} s`;
     const busy = report.taskBusyMs;
@@ -174,17 +221,23 @@ export async function run(argv: string[]): Promise<number> {
         `(busy, summed over calls: contender runs ${s(busy[TASK_STATES.invokeContender])}, ` +
         `validation ${s(busy[TASK_STATES.validateArchive])}, scoring ${s((busy[TASK_STATES.scoreContender] ?? 0) + (busy[TASK_STATES.rank] ?? 0))})\n`,
     );
+    if (report.s3Front) {
+      const f = report.s3Front;
+      process.stderr.write(`S3 front: ${f.requests} requests, ${f.denied} denied (AccessDenied), ${f.throttled} SlowDown and ${f.resets} resets injected\n`);
+    }
     const { archives, multipartUploads } = report.leftovers;
     if (archives.length || multipartUploads.length) {
       process.stderr.write(`warning: left in the bucket: ${archives.length} archive(s), ${multipartUploads.length} multipart upload(s)\n`);
     }
-    process.stdout.write(`${renderResultTable(report.result, { color: useColor(process.stdout) })}\n`);
+    process.stdout.write(`${renderResultTable(result, { color: useColor(process.stdout) })}\n`);
+    const forecasts = renderForecasts(result);
+    if (forecasts) process.stdout.write(`${forecasts}\n`);
     if (flags.out) {
       await mkdir(dirname(resolve(flags.out)), { recursive: true });
-      await writeFile(flags.out, `${JSON.stringify(report.result, null, 2)}\n`);
+      await writeFile(flags.out, `${JSON.stringify(result, null, 2)}\n`);
       process.stderr.write(`result document written to ${flags.out}\n`);
     }
-    await keepRunResult("contest", report.result, { report: flags.report, measuredHere: true });
+    await keepRunResult("contest", result, { report: flags.report, measuredHere: true });
     return EXIT.ok;
   } catch (error) {
     // A name that matches no contender is a mistake in what was typed: exit 2, like any usage error.

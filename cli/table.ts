@@ -55,6 +55,13 @@ const COLUMNS: Column[] = [
   { header: "$/run", align: "right", cell: (r) => significant(r.run_price_usd, 3) },
 ];
 
+/** Shown when the runs' S3 usage was measured (bench local, through the S3 front). */
+const FULL_PRICE_COLUMNS: Column[] = [
+  { header: "S3 req/run", align: "right", cell: (r) => String(Math.round(Object.values(r.s3_requests ?? {}).reduce((a, b) => a + b, 0))) },
+  { header: "S3 $/run", align: "right", cell: (r) => (r.s3_request_price_usd === undefined ? "-" : significant(r.s3_request_price_usd, 3)) },
+  { header: "full $/run", align: "right", cell: (r) => (r.total_price_usd === undefined ? "-" : significant(r.total_price_usd, 3)) },
+];
+
 const paint = (on: boolean, code: string, text: string) => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
 
 /** Table width is measured in characters; every cell is single-line, single-width text. */
@@ -70,14 +77,15 @@ export function renderResultTable(doc: ResultDocument, options: TableOptions = {
   if (rows.length === 0) {
     out.push("No contender succeeded.");
   } else {
-    const cells = rows.map((row) => COLUMNS.map((c) => oneLine(c.cell(row))));
-    const widths = COLUMNS.map((c, i) => Math.max(c.header.length, ...cells.map((r) => r[i]!.length)));
+    const columns = rows.some((row) => row.total_price_usd !== undefined) ? [...COLUMNS, ...FULL_PRICE_COLUMNS] : COLUMNS;
+    const cells = rows.map((row) => columns.map((c) => oneLine(c.cell(row))));
+    const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => r[i]!.length)));
     const line = (values: string[]) =>
       values
-        .map((v, i) => pad(v, widths[i]!, COLUMNS[i]!.align))
+        .map((v, i) => pad(v, widths[i]!, columns[i]!.align))
         .join("  ")
         .trimEnd();
-    out.push(paint(color, "1", line(COLUMNS.map((c) => c.header))));
+    out.push(paint(color, "1", line(columns.map((c) => c.header))));
     cells.forEach((values, i) => out.push(paint(color && rows[i]!.rank === 1, "32", line(values))));
   }
   if (doc.failure.length > 0) {

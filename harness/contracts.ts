@@ -116,6 +116,29 @@ export const FunctionConfig = z.object({
 });
 export type FunctionConfig = z.infer<typeof FunctionConfig>;
 
+const count = z.number().int().nonnegative();
+/**
+ * What one run did to S3 and how much CPU it used, as the local S3 front measured it (locally
+ * only: on AWS the workflow has no such data, see README "The full price of a run"). Directions
+ * are the function's: bytes_in = downloaded (response bodies), bytes_out = uploaded (request bodies).
+ */
+export const RunUsage = z.strictObject({
+  /** Every request by S3 operation (answered, denied, throttled or cut). */
+  s3_requests: z.record(z.string(), count),
+  /** Of those, what S3 does not bill: 5xx answers and connections reset before an answer. */
+  s3_unbilled_requests: z.record(z.string(), count),
+  bytes_in: count,
+  bytes_out: count,
+  /** Copied inside S3 by CopyObject / UploadPartCopy (the range, or the whole source object). */
+  bytes_copied: count,
+  /** CPU time of the instance during the run (cgroup cpuacct); null when not measured. */
+  cpu_seconds: z.number().nonnegative().nullable(),
+  /** Proof of work: distinct source objects the run itself read (GET) or used as a copy source. */
+  source_objects_read: count,
+  source_objects: count,
+});
+export type RunUsage = z.infer<typeof RunUsage>;
+
 export const RunOutcome = z.discriminatedUnion("ok", [
   z.object({
     ok: z.literal(true),
@@ -123,12 +146,14 @@ export const RunOutcome = z.discriminatedUnion("ok", [
     archive_key: z.string(),
     /** base64 tail of the invocation log (LogType: Tail); ends with the REPORT line. */
     log_result: z.string(),
+    usage: RunUsage.optional(),
   }),
   z.object({
     ok: z.literal(false),
     index: z.number().int().nonnegative(),
     archive_key: z.string(),
     error: TaskError,
+    usage: RunUsage.optional(),
   }),
 ]);
 export type RunOutcome = z.infer<typeof RunOutcome>;
@@ -172,6 +197,50 @@ export type ScoreInput = z.infer<typeof ScoreInput>;
 
 const Stats = z.strictObject({ mean: z.number(), stddev: z.number(), min: z.number(), max: z.number() });
 
+/**
+ * A FORECAST of one run of the full contest on AWS (harness/forecast.ts), made by `bench local`
+ * from the contender's measured local runs: never a measurement. `bound` names the term that set
+ * the duration; `passes` = duration_s <= budget_s.
+ */
+export const ForecastDoc = z.strictObject({
+  kind: z.literal("forecast"),
+  model_version: z.string(),
+  memory_mb: z.number(),
+  architecture: Architecture,
+  dataset: z.strictObject({ objects: z.number(), bytes: z.number() }),
+  /** The local run's dataset the forecast was scaled from. */
+  scaled_from: z.strictObject({ objects: z.number(), bytes: z.number() }),
+  duration_s: z.number(),
+  bound: z.enum(["cpu", "network", "requests"]),
+  terms_s: z.strictObject({ cpu: z.number(), network: z.number(), requests: z.number() }),
+  vcpus: z.number(),
+  lambda_cpu_seconds: z.number(),
+  s3_requests: z.record(z.string(), z.number()),
+  lambda_price_usd: z.number(),
+  s3_request_price_usd: z.number(),
+  total_price_usd: z.number(),
+  budget_s: z.number(),
+  passes: z.boolean(),
+});
+export type ForecastDoc = z.infer<typeof ForecastDoc>;
+
+/** One memory size of `bench local --memory/--sweep`: what ran locally there, and its forecast. */
+export const SweepPointDoc = z.strictObject({
+  memory_mb: z.number(),
+  forecast: ForecastDoc.nullable(),
+  measured: z.discriminatedUnion("ok", [
+    z.strictObject({
+      ok: z.literal(true),
+      duration_ms_mean: z.number(),
+      run_price_usd: z.number(),
+      max_memory_used_mb: z.number(),
+      cpu_seconds: z.number().nullable(),
+    }),
+    z.strictObject({ ok: z.literal(false), reason: z.string() }),
+  ]),
+});
+export type SweepPointDoc = z.infer<typeof SweepPointDoc>;
+
 export const SuccessRow = z.strictObject({
   rank: z.number().int().positive(),
   contender: z.string(),
@@ -180,8 +249,15 @@ export const SuccessRow = z.strictObject({
   architecture: Architecture,
   memory_mb: z.number(),
   ephemeral_storage_mb: z.number(),
+  // bench local only: the forecast of the full contest at this row's memory and architecture,
+  // the memory sweep (--memory/--sweep) and its cheapest size whose forecast fits the budget.
+  forecast: ForecastDoc.optional(),
+  sweep: z.array(SweepPointDoc).optional(),
+  sweep_cheapest_passing_memory_mb: z.number().nullable().optional(),
   runs_count: z.number().int(),
   duration_ms: Stats,
+  /** Every run's REPORT Duration, in run order: the distribution behind duration_ms. */
+  run_durations_ms: z.array(z.number()),
   billed_duration_ms: Stats,
   max_memory_used_mb: z.number(),
   /** Mean Init Duration over the runs that were cold starts; null when every run was warm. */
@@ -195,6 +271,17 @@ export const SuccessRow = z.strictObject({
   storage_price_usd: z.number(),
   request_price_usd: z.number(),
   run_price_usd: z.number(),
+  // The full price of a run, when the runs' S3 usage was measured (bench local, through the S3
+  // front); means per run. Absent on AWS.
+  s3_requests: z.record(z.string(), z.number()).optional(),
+  bytes_in: z.number().optional(),
+  bytes_out: z.number().optional(),
+  bytes_copied: z.number().optional(),
+  cpu_seconds: z.number().nullable().optional(),
+  /** S3 Standard request charge of the billed requests (S3 bills neither 5xx answers nor DELETEs). */
+  s3_request_price_usd: z.number().optional(),
+  /** run_price_usd (Lambda compute + storage + request charge) + s3_request_price_usd. */
+  total_price_usd: z.number().optional(),
 });
 export type SuccessRow = z.infer<typeof SuccessRow>;
 

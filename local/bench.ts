@@ -17,6 +17,9 @@ import { LOCAL_ACCOUNT, runStateMachine, type ExecutionEvent } from "./engine";
 import type { LambdaService, TaskObserver } from "./task-handlers";
 import { LambdaSandboxes, type SandboxRuntime } from "./lambda";
 import { LOCAL_REGION, startEmbeddedS3 } from "./s3";
+import { S3Front, type FaultSpec, type S3FrontTotals } from "./s3-front";
+import { withRunUsage } from "./s3-front/run-usage";
+import { contenderPolicy, fillerPolicy, scorerPolicy, validatorPolicy, type PolicyDocument } from "../harness/policies";
 
 export const LOCAL_PROJECT = "s3-archive-bench";
 export const LOCAL_STACK = "local";
@@ -47,6 +50,15 @@ export interface LocalBenchOptions {
   onTask?: TaskObserver;
   onLog?: (functionName: string, line: string) => void;
   /**
+   * Route every sandbox's S3 traffic through the S3 front (counts, IAM, faults); default true.
+   * false = straight to moto (to measure the front's own cost: `npm run perf -- front`).
+   */
+  s3Front?: boolean;
+  /** Faults the front injects (`--s3-faults`); needs the front. */
+  s3Faults?: FaultSpec;
+  /** Run every contender at this memory instead of its contender.json's (the memory sweep). */
+  contenderMemoryMb?: number;
+  /**
    * Fault injection for tests of the harness's own failures: runs after the fill (e.g. to change
    * the dataset under the harness), and wraps the Lambda service the workflow calls (e.g. to
    * throttle the validator). Neither is reachable from the CLI.
@@ -71,6 +83,10 @@ export interface LocalBenchReport {
   taskBusyMs: Record<string, number>;
   /** Whatever the run left behind in the bucket: must be empty. */
   leftovers: { archives: string[]; multipartUploads: string[] };
+  /** What the S3 front saw, over every function (absent with `s3Front: false`). */
+  s3Front?: S3FrontTotals;
+  /** The dataset the contenders archived. */
+  fill: FillResult;
 }
 
 interface FunctionSize {
@@ -102,18 +118,43 @@ export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBe
   }
   // A fresh server, bucket and execution name per run: two runs at once share nothing.
   const executionName = `local-${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}`;
+  if (options.s3Faults && options.s3Front === false) throw new Error("S3 faults are injected by the S3 front: they cannot be used without it");
   const s3 = await startEmbeddedS3();
-  const sandboxes = new LambdaSandboxes({ onLog: options.onLog });
+  const bucket = `bench-${randomBytes(6).toString("hex")}`;
+  // Each function's S3 traffic is checked against the policy its role has on AWS (harness/policies.ts).
+  const policies = new Map<string, PolicyDocument>();
+  const front =
+    options.s3Front === false
+      ? undefined
+      : new S3Front({
+          upstream: s3.endpoint,
+          account: LOCAL_ACCOUNT,
+          faults: options.s3Faults,
+          policyFor: (fn) => {
+            const policy = policies.get(fn.name);
+            if (!policy) throw new Error(`no IAM policy registered for local function ${fn.name}`);
+            return policy;
+          },
+        });
+  const sandboxes = new LambdaSandboxes({ onLog: options.onLog, attach: front?.attach });
   const client = new S3Client(s3.clientConfig);
   try {
-    const bucket = `bench-${randomBytes(6).toString("hex")}`;
     await client.send(new CreateBucketCommand({ Bucket: bucket }));
     options.onPhase?.({ phase: "start", endpoint: s3.endpoint, bucket });
 
     const packageStart = Date.now();
+    const bucketArn = `arn:aws:s3:::${bucket}`;
+    const logGroupArn = (fnName: string) => `arn:aws:logs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:log-group:/aws/lambda/${fnName}`;
+    const namePrefix = `${LOCAL_PROJECT}-${LOCAL_STACK}`;
+    const harnessPolicy = (name: HarnessFunctionName, fnName: string): PolicyDocument => {
+      if (name === "fill-bucket") return fillerPolicy({ bucketArn, logGroupArn: logGroupArn(fnName) });
+      if (name === "validate") return validatorPolicy({ bucketArn, filesPrefix: options.filesPrefix, logGroupArn: logGroupArn(fnName) });
+      return scorerPolicy({ logGroupArn: logGroupArn(fnName) });
+    };
     /** Registers packaged code as a local function with the embedded S3's env; returns its ARN. */
-    const register = (name: string, code: PackagedCode, size: FunctionSize, architecture: Architecture) => {
+    const register = (name: string, code: PackagedCode, size: FunctionSize, architecture: Architecture, policy: PolicyDocument) => {
       const arn = `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}`;
+      policies.set(name, policy);
       sandboxes.register({
         name,
         arn,
@@ -130,14 +171,18 @@ export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBe
     for (const name of HARNESS_FUNCTIONS) {
       const { memoryMb, timeoutS, ephemeralStorageMb } = HARNESS_FUNCTION_SETTINGS[name];
       const code = await packageHarnessFunction(name);
-      harnessArn[name] = register(`${LOCAL_PROJECT}-${LOCAL_STACK}-${name}`, code, { memoryMb, timeoutS, ephemeralStorageMb }, "x86_64");
+      const fnName = `${namePrefix}-${name}`;
+      harnessArn[name] = register(fnName, code, { memoryMb, timeoutS, ephemeralStorageMb }, "x86_64", harnessPolicy(name, fnName));
     }
     const contenders = [];
     for (const target of targets) {
-      const { memoryMb, timeoutS, ephemeralStorageMb } = target.spec.manifest;
+      const { timeoutS, ephemeralStorageMb } = target.spec.manifest;
+      const memoryMb = options.contenderMemoryMb ?? target.spec.manifest.memoryMb;
       const code = await packageContender(target.spec, target.arch);
       const fnName = contenderFunctionName(LOCAL_PROJECT, LOCAL_STACK, target.spec, target.arch);
-      contenders.push({ name: target.key, function_arn: register(fnName, code, { memoryMb, timeoutS, ephemeralStorageMb }, target.arch) });
+      // Its own role, as deployed: its own archives (write only) and scratch prefix, the sources.
+      const policy = contenderPolicy({ bucketArn, filesPrefix: options.filesPrefix, contender: target.key, logGroupArn: logGroupArn(fnName) });
+      contenders.push({ name: target.key, function_arn: register(fnName, code, { memoryMb, timeoutS, ephemeralStorageMb }, target.arch, policy) });
     }
     const packageMs = Date.now() - packageStart;
     options.onPhase?.({ phase: "packaged", contenders: contenders.map((c) => c.name), skipped, ms: packageMs });
@@ -154,6 +199,8 @@ export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBe
     const fillMs = Date.now() - fillStart;
     options.onPhase?.({ phase: "filled", fill: fillResult, ms: fillMs });
     await options.faults?.afterFill?.({ client, bucket, prefix: options.filesPrefix });
+    // Proof of work compares what each run read with the real listing of the sources.
+    const sources = front ? await listSources(client, bucket, options.filesPrefix) : new Set<string>();
 
     const workflowStart = Date.now();
     const taskBusyMs: Record<string, number> = {};
@@ -185,6 +232,8 @@ export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBe
       region: LOCAL_REGION,
     };
     const input = parsePayload(ExecutionInput, { contenders }, "execution input");
+    // Locally the scorer also gets what the S3 front measured of each run (see run-usage.ts).
+    const measured = front ? withRunUsage(sandboxes, harnessArn.score, front, () => sources) : sandboxes;
     const output = await runStateMachine({
       definition: buildDefinition(params),
       stateMachines: { [params.contenderStateMachineArn]: buildContenderDefinition(params) },
@@ -192,7 +241,7 @@ export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBe
       executionName,
       stateMachineName,
       region: LOCAL_REGION,
-      lambda: options.faults?.lambda ? options.faults.lambda(sandboxes) : sandboxes,
+      lambda: options.faults?.lambda ? options.faults.lambda(measured) : measured,
       s3: client,
       onEvent: options.onEvent,
       onTask,
@@ -206,12 +255,15 @@ export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBe
       result,
       executionName,
       timingsMs: { package: packageMs, fill: fillMs, workflow: workflowMs, total: Date.now() - started },
+      fill: fillResult,
       taskBusyMs,
       leftovers,
+      ...(front ? { s3Front: front.totals() } : {}),
     };
   } finally {
     client.destroy();
     await sandboxes.close();
+    await front?.close();
     await s3.stop();
   }
 }
@@ -230,6 +282,18 @@ async function invokeOrThrow(sandboxes: LambdaSandboxes, arn: string, payload: u
     throw new Error(`${arn.split(":").pop()} failed: ${message}`);
   }
   return JSON.parse(response.Payload) as unknown;
+}
+
+/** `bucket/key` of every object under `prefix/`. */
+async function listSources(client: S3Client, bucket: string, prefix: string): Promise<Set<string>> {
+  const keys = new Set<string>();
+  let token: string | undefined;
+  do {
+    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${prefix}/`, ContinuationToken: token }));
+    for (const object of page.Contents ?? []) keys.add(`${bucket}/${object.Key}`);
+    token = page.NextContinuationToken;
+  } while (token);
+  return keys;
 }
 
 async function findLeftovers(client: S3Client, bucket: string): Promise<LocalBenchReport["leftovers"]> {

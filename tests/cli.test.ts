@@ -42,4 +42,16 @@ describe("bench entry", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`^bench ${name}: Unknown option '--no-such-flag'\\n\\nusage: `));
   });
+
+  it.each([
+    [["--s3-faults", "slowdown=2"], "--s3-faults: slowdown must be between 0 and 1, got '2'"],
+    [["--s3-faults", "drop=0.1"], "--s3-faults: unknown fault 'drop' (known: slowdown, reset, latency, seed)"],
+    [["--s3-faults", "slowdown=0.1", "--no-s3-front"], "--s3-faults needs the S3 front: drop --no-s3-front"],
+    [["--rank-by", "cheapest"], '--rank-by must be run or total, got "cheapest"'],
+    [["--rank-by", "total", "--no-s3-front"], "--rank-by total needs the S3 front (it measures the S3 requests): drop --no-s3-front"],
+  ])("bench local %j is a usage error naming the problem, exit 2, before anything starts", async (args, message) => {
+    const r = await runMain(["local", ...args]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split("\n")[0]).toBe(`bench local: ${message}`);
+  });
 });

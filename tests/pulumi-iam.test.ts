@@ -1,11 +1,12 @@
 // Every IAM policy the program deploys, parsed from the registered RolePolicy inputs and compared
 // statement by statement with literal expectations; plus what the contender role may NOT do,
-// checked with a small evaluator of Allow statements (wildcards and StringLike conditions).
+// checked with harness/policy-evaluator.ts, the evaluator the local S3 front enforces them with.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TWO_CONTENDERS, baseConfig, writeContendersRoot } from "./support/contender-fixtures";
 import { ACCOUNT, REGION, byName, loadProgram, ofType, type RecordedResource } from "./support/pulumi-program";
 import { contenderArnPatterns, contenderPolicy, policyJson } from "../harness/policies";
 import { parentStateMachinePolicy, stateMachinePolicy } from "../harness/workflow-policies";
+import { policyEvaluator } from "../harness/policy-evaluator";
 
 const P = "s3-archive-bench-test";
 const fnArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
@@ -89,10 +90,11 @@ describe("IAM policies, statement by statement", () => {
     ]);
   });
 
-  it("validator: lists the bucket (404 for a missing archive), reads archives; scorer: logs only", () => {
+  it("validator: lists the bucket (404 for a missing archive), reads archives and the sources' stored checksums; scorer: logs only", () => {
     expect(policyOf("validate")).toEqual([
       { Sid: "ListBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [bucketArn] },
       { Sid: "ReadArchives", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${bucketArn}/archives/*`] },
+      { Sid: "ReadSourceChecksums", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${bucketArn}/files/*`] },
       logs(`/aws/lambda/${P}-validate`),
     ]);
     expect(policyOf("score")).toEqual([logs(`/aws/lambda/${P}-score`)]);
@@ -170,20 +172,9 @@ describe("IAM policies, statement by statement", () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// A minimal evaluator: is (action, resource) allowed by some Allow statement? `*` and `?` are
-// wildcards as in IAM; `s3:prefix` is the only condition key the program uses.
-const glob = (pattern: string, value: string) =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`).test(value);
+// The same evaluator the local S3 front enforces these documents with (harness/policy-evaluator.ts).
 function allows(statements: Statement[], action: string, resource: string, context: Record<string, string> = {}): boolean {
-  return statements.some(
-    (s) =>
-      s.Effect === "Allow" &&
-      s.Action.some((a) => glob(a, action)) &&
-      s.Resource.some((r) => glob(r, resource)) &&
-      Object.entries(s.Condition?.StringLike ?? {}).every(([key, patterns]) =>
-        context[key] !== undefined ? patterns.some((p) => glob(p, context[key]!)) : false,
-      ),
-  );
+  return policyEvaluator({ Version: "2012-10-17", Statement: statements })({ action, resource, context }).allowed;
 }
 
 describe("contender name patterns", () => {

@@ -26,7 +26,9 @@ import {
 } from "./failures";
 import { roundMs, roundStats, stats } from "./numbers";
 import { priceRun } from "./price";
-import { lambdaRatesFor, type LambdaRates } from "../../harness/pricing";
+import { lambdaRatesFor, s3RequestRatesFor, type LambdaRates } from "../../harness/pricing";
+import { rankRows } from "../../harness/ranking";
+import { fullPrice, proofOfWorkFailure, type S3Rates } from "./usage";
 import { ReportLineError, decodeLogResult, parseReportLine, type ReportMetrics } from "../../harness/report-line";
 
 /** A harness fault found while scoring: the execution must fail with it (never a contender's row). */
@@ -54,7 +56,7 @@ export class HarnessFaultError extends Error {
 export function scoreOneContender(event: ScoreContenderEvent): ContenderScore {
   // An unknown region fails the scoring instead of yielding a failure row: a price from the
   // wrong table would be worse than no result (see pricing.ts), and it is the harness's fault.
-  return toScore(event.contender, scoreContender(event.contender, event, lambdaRatesFor(event.region)));
+  return toScore(event.contender, scoreContender(event.contender, event, lambdaRatesFor(event.region), s3RatesIfMeasured([event.contender], event.region)));
 }
 
 /** The "contender-execution-failed" action: the failure row of a contender whose execution failed. */
@@ -77,13 +79,19 @@ export function rankScores(scores: readonly RankableScore[]): ResultDocument {
 export function scoreAll(input: ScoreInput): ResultDocument {
   // Refuses an unknown region before looking at any contender (see scoreOneContender).
   const rates = lambdaRatesFor(input.region);
+  const s3Rates = s3RatesIfMeasured(input.contenders, input.region);
   return rankScores(
     input.contenders.map((c) => {
-      const score = toScore(c, scoreContender(c, input, rates));
+      const score = toScore(c, scoreContender(c, input, rates, s3Rates));
       if ("harness_error" in score) throw new HarnessFaultError(score.harness_error.error, score.harness_error.cause);
       return score;
     }),
   );
+}
+
+/** S3 request rates, looked up only when some run carries measured usage (never on AWS today). */
+function s3RatesIfMeasured(contenders: readonly ContenderOutcome[], region: string): S3Rates | undefined {
+  return contenders.some((c) => c.runs.some((run) => run.usage)) ? s3RequestRatesFor(region) : undefined;
 }
 
 function toScore(c: ContenderOutcome, verdict: Verdict): ContenderScore {
@@ -94,20 +102,14 @@ function toScore(c: ContenderOutcome, verdict: Verdict): ContenderScore {
 
 /** Cheapest run first; ties by mean duration, then by name, so the order never depends on input order. */
 export function rank(rows: readonly UnrankedSuccessRow[]): SuccessRow[] {
-  return [...rows]
-    .sort(
-      (a, b) =>
-        a.run_price_usd - b.run_price_usd ||
-        a.duration_ms.mean - b.duration_ms.mean ||
-        (a.contender < b.contender ? -1 : a.contender > b.contender ? 1 : 0),
-    )
-    .map((row, i) => ({ rank: i + 1, ...row }));
+  return rankRows(rows, "run");
 }
 
 export function scoreContender(
   c: ContenderOutcome,
   input: Pick<ScoreInput, "max_run_time_ms" | "runs_per_contender">,
   rates: LambdaRates,
+  s3Rates?: S3Rates,
 ): Verdict {
   const fail = (reason: string): Verdict => ({ ok: false, reason });
 
@@ -149,6 +151,9 @@ export function scoreContender(
 
   const judged = judgeArchives(c, expected);
   if (judged) return judged;
+  // Every archive validated: each run must also have done the work itself (measured locally).
+  const lazy = proofOfWorkFailure(runs);
+  if (lazy) return fail(lazy);
 
   const duration = stats(reports.map((r) => r.durationMs));
   const budget = input.max_run_time_ms;
@@ -178,10 +183,12 @@ export function scoreContender(
       ephemeral_storage_mb: config.EphemeralStorage.Size,
       runs_count: reports.length,
       duration_ms: roundStats(duration),
+      run_durations_ms: reports.map((r) => roundMs(r.durationMs)),
       billed_duration_ms: roundStats(stats(billed)),
       max_memory_used_mb: Math.max(...reports.map((r) => r.maxMemoryUsedMb)),
       init_duration_ms: inits.length ? roundMs(stats(inits).mean) : null,
       ...price,
+      ...(s3Rates ? fullPrice(runs, price.run_price_usd, s3Rates) : {}),
     },
   };
 }

@@ -45,6 +45,38 @@ async function* cut(body: AsyncIterable<Buffer>, end: number): AsyncGenerator<Bu
   }
 }
 
+/** Body reads cut mid-way that are resumed before the read fails (each after a short backoff). */
+export const BODY_RESUMES = 5;
+
+/** An error S3 answered (the SDK already retried what it could): never retried again here. */
+const isServiceError = (error: unknown) => (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode !== undefined;
+
+/**
+ * Bytes [start, end) of the object, resuming where a connection broke: S3 resets connections
+ * (idle keep-alive sockets after ~20 s, overload) and the SDK retries only until the response
+ * headers arrive, so a body cut mid-way ("aborted", ECONNRESET) is re-requested from the first
+ * byte not yet received (pinned by IfMatch to the same object), never restarted or accepted short.
+ */
+async function* resumingRange(open: (from: number) => Promise<Body>, start: number, end: number, first?: Promise<Body>): AsyncGenerator<Buffer> {
+  let offset = start;
+  let resumes = 0;
+  let body = first ?? open(offset);
+  for (;;) {
+    try {
+      for await (const chunk of cut(await body, end - offset)) {
+        offset += chunk.length;
+        yield chunk;
+      }
+      if (offset < end) throw new Error(`the body ended at byte ${offset} of ${end}`);
+      return;
+    } catch (error) {
+      if (isServiceError(error) || ++resumes > BODY_RESUMES) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** resumes));
+      body = open(offset);
+    }
+  }
+}
+
 /** Opens an S3 object; a missing archive is the contender's fault (it did not upload it). */
 export async function s3Source(client: S3Client, bucket: string, key: string): Promise<ArchiveSource> {
   const describe = `s3://${bucket}/${key}`;
@@ -72,8 +104,9 @@ export async function s3Source(client: S3Client, bucket: string, key: string): P
     size,
     async read(start, end) {
       if (end <= start) return Buffer.alloc(0);
-      const bytes = await (await get(start, end)).transformToByteArray();
-      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const chunks: Buffer[] = [];
+      for await (const chunk of resumingRange((from) => get(from, end), start, end)) chunks.push(chunk);
+      return Buffer.concat(chunks);
     },
     openBody() {
       // A plain GET of the whole object, like the raw baseline (moto copies the whole object
@@ -84,7 +117,7 @@ export async function s3Source(client: S3Client, bucket: string, key: string): P
       body?.catch(() => undefined);
       return {
         async *take(end) {
-          if (body && end > 0) yield* cut(await body, end);
+          if (body && end > 0) yield* resumingRange((from) => get(from, end), 0, end, body);
         },
         cancel() {
           body?.then((b) => b.destroy?.(), () => undefined);

@@ -6,6 +6,8 @@ import { join } from "node:path";
 
 const MEMORY_ROOT = "/sys/fs/cgroup/memory";
 const CPU_ROOT = "/sys/fs/cgroup/cpu";
+/** Often co-mounted with cpu (then `cpuacct.usage` sits in the cpu group); separate here and there. */
+const CPUACCT_ROOT = "/sys/fs/cgroup/cpuacct";
 /** Shared by every process using the sandboxes; never removed (another process may be using it). */
 const GROUP = "s3-archive-bench";
 const CFS_PERIOD_US = 100_000;
@@ -71,6 +73,9 @@ function killPids(procsFile: string): number {
 export class InstanceCgroups {
   readonly memoryDir: string;
   readonly cpuDir: string;
+  /** Where `cpuacct.usage` is read: the cpu group when co-mounted, else its own group; none if absent. */
+  cpuacctDir: string | undefined;
+  private ownCpuacct = false;
 
   private constructor(name: string) {
     this.memoryDir = join(MEMORY_ROOT, GROUP, name);
@@ -88,12 +93,36 @@ export class InstanceCgroups {
     if (existsSync(memsw)) writeFileSync(memsw, bytes);
     writeFileSync(join(groups.cpuDir, "cpu.cfs_period_us"), String(CFS_PERIOD_US));
     writeFileSync(join(groups.cpuDir, "cpu.cfs_quota_us"), String(cpuQuotaUs(memoryMb)));
+    if (existsSync(join(groups.cpuDir, "cpuacct.usage"))) groups.cpuacctDir = groups.cpuDir;
+    else if (existsSync(join(CPUACCT_ROOT, "cpuacct.usage"))) {
+      try {
+        mkdirSync(join(CPUACCT_ROOT, GROUP), { recursive: true });
+        const dir = join(CPUACCT_ROOT, GROUP, name);
+        mkdirSync(dir);
+        groups.cpuacctDir = dir;
+        groups.ownCpuacct = true;
+      } catch {
+        // CPU time is a measurement, not a limit: without it, usage reports null
+      }
+    }
     return groups;
   }
 
   /** Files the spawn wrapper writes its own pid into before exec, so no allocation escapes the cap. */
   get procsFiles(): string[] {
-    return [join(this.memoryDir, "cgroup.procs"), join(this.cpuDir, "cgroup.procs")];
+    const files = [join(this.memoryDir, "cgroup.procs"), join(this.cpuDir, "cgroup.procs")];
+    if (this.ownCpuacct) files.push(join(this.cpuacctDir!, "cgroup.procs"));
+    return files;
+  }
+
+  /** CPU time used by every process of the instance so far, in seconds (cpuacct.usage is in ns). */
+  cpuSeconds(): number | null {
+    if (!this.cpuacctDir) return null;
+    try {
+      return readNumber(join(this.cpuacctDir, "cpuacct.usage")) / 1e9;
+    } catch {
+      return null;
+    }
   }
 
   /** Peak memory of the whole instance since it started (Lambda's Max Memory Used never goes down). */
@@ -121,6 +150,7 @@ export class InstanceCgroups {
   killAll(): void {
     killPids(join(this.memoryDir, "cgroup.procs"));
     killPids(join(this.cpuDir, "cgroup.procs"));
+    if (this.ownCpuacct) killPids(join(this.cpuacctDir!, "cgroup.procs"));
   }
 
   /** Kills what is left inside and removes both groups; retries while the kernel reaps. */
@@ -144,7 +174,7 @@ export class InstanceCgroups {
 
   private tryRmdir(): boolean {
     let done = true;
-    for (const dir of [this.memoryDir, this.cpuDir]) {
+    for (const dir of [this.memoryDir, this.cpuDir, ...(this.ownCpuacct ? [this.cpuacctDir!] : [])]) {
       try {
         rmdirSync(dir);
       } catch (error) {
@@ -158,7 +188,7 @@ export class InstanceCgroups {
 /** Removes groups left by processes that died without cleaning up (SIGKILLed test runners...). */
 export function sweepStaleCgroups(): void {
   if (!cgroupV1Writable()) return;
-  for (const root of [MEMORY_ROOT, CPU_ROOT]) {
+  for (const root of [MEMORY_ROOT, CPU_ROOT, CPUACCT_ROOT]) {
     let names: string[] = [];
     try {
       names = readdirSync(join(root, GROUP), { withFileTypes: true })

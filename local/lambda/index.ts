@@ -11,6 +11,7 @@ export {
   ResourceNotFoundException,
   SANDBOX_RUNTIMES,
   type FunctionConfiguration,
+  type InstanceAttachment,
   type InstanceInfo,
   type InvokeOptions,
   type InvokeResult,

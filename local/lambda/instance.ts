@@ -10,8 +10,8 @@ import { RUNTIME_DIR, lambdaEnvironment, runtimeCommand } from "./environment";
 import { MOUNT, TMP_ROOT, UNSHARE, canPrivatizeTmp, directoryBytes } from "./host-files";
 import { OutputLines } from "./output-lines";
 import { RuntimeApiServer } from "./runtime-api";
-import { RssWatchdog, residentKb } from "./watchdog";
-import type { InstanceInfo, LocalFunction } from "./types";
+import { RssWatchdog, processCpuSeconds, residentKb } from "./watchdog";
+import type { InstanceAttachment, InstanceInfo, LocalFunction } from "./types";
 
 /** How a dispatched invocation (or the init phase) ended, as seen by the platform. */
 export type Outcome =
@@ -36,6 +36,8 @@ export interface InstanceOptions {
   onLine: (line: string) => void;
   /** The process died (whatever the reason); the owner drops it unless an invocation holds it. */
   onDeath: (instance: Instance) => void;
+  /** Opens the instance's companion (the S3 front's port) before the process starts. */
+  attach?: (fn: LocalFunction) => Promise<InstanceAttachment>;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -67,6 +69,7 @@ export class Instance {
   private watchdog: RssWatchdog | undefined;
   private readonly output: OutputLines;
   private exited: Promise<void> | undefined;
+  private attachment: InstanceAttachment | undefined;
 
   private constructor(private readonly options: InstanceOptions) {
     this.fn = options.fn;
@@ -84,6 +87,7 @@ export class Instance {
     } catch (error) {
       // Half-built (cgroup or port failed): undo what exists, the caller sees the cause.
       await instance.api?.close();
+      await instance.attachment?.close();
       await instance.cgroups?.remove();
       rmSync(instance.tmpDir, { recursive: true, force: true });
       throw error;
@@ -118,7 +122,11 @@ export class Instance {
         this.initWaiter?.(this.pendingInitError);
       },
     });
-    const env = lambdaEnvironment({ fn: this.fn, runtimeApi: this.api.address, tmpDir: this.privateTmp ? undefined : this.tmpDir });
+    this.attachment = await this.options.attach?.(this.fn);
+    const env = {
+      ...lambdaEnvironment({ fn: this.fn, runtimeApi: this.api.address, tmpDir: this.privateTmp ? undefined : this.tmpDir }),
+      ...this.attachment?.env,
+    };
     // A tiny shell joins the cgroups with its own pid, then execs the runtime: the runtime's very
     // first allocation is already capped. In a private mount namespace it first mounts /tmp.
     const steps = (this.cgroups?.procsFiles ?? []).map((file) => `echo $$ > '${file}'`);
@@ -222,16 +230,24 @@ export class Instance {
       return Promise.resolve(this.exitOutcome ?? { kind: "exit", code: null, signal: null, oom: false });
     }
     this.state = "busy";
+    const cpuAtStart = this.cpuSeconds();
+    this.attachment?.invocationStarted(requestId, payload);
+    const ended = (outcome: Outcome) => {
+      const cpuAtEnd = this.cpuSeconds();
+      const cpu = cpuAtStart !== null && cpuAtEnd !== null ? cpuAtEnd - cpuAtStart : null;
+      this.attachment?.invocationEnded(requestId, cpu);
+      return outcome;
+    };
     return new Promise<Outcome>((resolve) => {
       const timer = setTimeout(() => {
         if (this.current?.requestId === requestId) this.current = undefined;
-        resolve({ kind: "timeout" });
+        resolve(ended({ kind: "timeout" }));
       }, timeoutMs);
       this.current = {
         requestId,
         settle: (outcome) => {
           clearTimeout(timer);
-          resolve(outcome);
+          resolve(ended(outcome));
         },
       };
       this.api.deliver({
@@ -252,6 +268,11 @@ export class Instance {
     const hwmKb = this.state === "dead" ? 0 : residentKb(this.pid).hwm;
     const bytes = Math.max(this.cgroups ? this.cgroups.peakBytes() : (this.watchdog?.peakKb ?? 0) * 1024, hwmKb * 1024);
     return Math.round(bytes / (1024 * 1024));
+  }
+
+  /** CPU time of the whole instance so far (cgroup cpuacct, else /proc of the runtime process). */
+  cpuSeconds(): number | null {
+    return this.cgroups?.cpuacctDir ? this.cgroups.cpuSeconds() : processCpuSeconds(this.pid);
   }
 
   /** Best effort: Lambda caps /tmp with a file system; locally we can only measure afterwards. */
@@ -281,6 +302,7 @@ export class Instance {
     this.cgroups?.killAll();
     await this.exited;
     await this.api.close();
+    await this.attachment?.close();
     await this.cgroups?.remove();
     rmSync(this.tmpDir, { recursive: true, force: true });
   }

@@ -185,6 +185,7 @@ export class LambdaSandboxes {
       ownerTag: this.ownerTag,
       useCgroups: this.useCgroups,
       onLine: (line) => this.writeLog(fn, line),
+      attach: this.options.attach,
       // Died while warm and idle (a timer in the handler crashed it...): the next invoke cold-starts.
       onDeath: (dead) => {
         if (!dead.reserved) this.discard(dead).catch((error: unknown) => this.warn(`cleanup of ${fn.name}: ${String(error)}`));

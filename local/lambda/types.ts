@@ -97,8 +97,23 @@ export interface InvokeOptions {
  */
 export type Isolation = "auto" | "cgroup" | "watchdog";
 
+/**
+ * A per-instance companion started with each instance (the local S3 front's port): its `env`
+ * overrides the function's environment for that instance, and it is told which invocation runs,
+ * so whatever it observes is attributed to exactly one invocation.
+ */
+export interface InstanceAttachment {
+  env: Record<string, string>;
+  invocationStarted(requestId: string, payload: string): void;
+  /** `cpuSeconds`: the instance's CPU time during the invocation (cgroup cpuacct), null if unknown. */
+  invocationEnded(requestId: string, cpuSeconds: number | null): void;
+  close(): Promise<void>;
+}
+
 export interface SandboxesOptions {
   isolation?: Isolation;
+  /** Called before each instance is spawned (see InstanceAttachment). */
+  attach?: (fn: LocalFunction) => Promise<InstanceAttachment>;
   /** Every log line of every instance (START/END/REPORT included), for debugging. */
   onLog?: (functionName: string, line: string) => void;
   /** Also append every line to `<logDir>/<function name>.log`. */

@@ -40,3 +40,20 @@ export class RssWatchdog {
     clearInterval(this.timer);
   }
 }
+
+/**
+ * CPU seconds of a live process and its reaped children from /proc/<pid>/stat (utime, stime,
+ * cutime, cstime in clock ticks of 1/100 s, Linux's USER_HZ): the fallback when no cpuacct group
+ * holds the instance. Null once the process is gone.
+ */
+export function processCpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i] ?? 0), 0);
+    return ticks / 100;
+  } catch {
+    return null;
+  }
+}
