@@ -7,6 +7,7 @@ export { localRuntimeAvailability, type RuntimeAvailability } from "./runtime-ve
 export {
   InvalidRequestContentException,
   LocalFunction,
+  ResourceConflictException,
   ResourceNotFoundException,
   SANDBOX_RUNTIMES,
   type FunctionConfiguration,
@@ -17,4 +18,5 @@ export {
   type Isolation,
   type SandboxesOptions,
   type SandboxRuntime,
+  type UpdateFunctionConfigurationInput,
 } from "./types";

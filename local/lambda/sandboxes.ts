@@ -20,7 +20,9 @@ import {
   type InvokeOptions,
   type InvokeResult,
   type SandboxesOptions,
+  type UpdateFunctionConfigurationInput,
 } from "./types";
+import { ResourceConflictException } from "./types";
 
 /** Lambda gives INIT 10 s; a slower init is retried inside the invoke, under the function timeout. */
 const INIT_LIMIT_MS = 10_000;
@@ -37,6 +39,10 @@ export class LambdaSandboxes {
   private readonly functions = new Map<string, LocalFunction>();
   private readonly pools = new Map<string, Set<Instance>>();
   private readonly logFiles = new Map<string, WriteStream>();
+  /** Instances taken out of service by a configuration update while an invocation held them. */
+  private readonly retired = new Set<Instance>();
+  /** Functions whose last update is still being applied (LastUpdateStatus InProgress). */
+  private readonly updating = new Map<string, Promise<void>>();
   private readonly useCgroups: boolean;
   private readonly ownerTag = String(++ownerCounter);
   private readonly warn: (message: string) => void;
@@ -97,8 +103,47 @@ export class LambdaSandboxes {
       Version: "$LATEST",
       PackageType: "Zip",
       State: "Active",
-      LastUpdateStatus: "Successful",
+      LastUpdateStatus: this.updating.has(fn.name) ? "InProgress" : "Successful",
     };
+  }
+
+  /**
+   * UpdateFunctionConfiguration: MemorySize, Timeout and Environment. As on AWS the call returns at
+   * once with LastUpdateStatus "InProgress"; every existing execution environment is retired (idle
+   * ones now, busy ones when their invocation ends), so the next invoke is a real cold start in a
+   * process sized for the new memory (cgroup memory cap and CPU share), and it reports Init
+   * Duration. A second update before the first is applied fails with ResourceConflictException,
+   * like Lambda's "The operation cannot be performed at this time. An update is in progress".
+   */
+  async updateFunctionConfiguration(nameOrArn: string, input: UpdateFunctionConfigurationInput): Promise<FunctionConfiguration> {
+    if (this.closed) throw new Error("LambdaSandboxes is closed");
+    const fn = this.resolve(nameOrArn);
+    if (this.updating.has(fn.name)) {
+      throw new ResourceConflictException(
+        `The operation cannot be performed at this time. An update is in progress for resource: ${fn.arn}`,
+      );
+    }
+    const environment = input.Environment?.Variables ?? fn.environment;
+    const reserved = RESERVED_ENV_KEYS.filter((key) => key in environment);
+    if (reserved.length) throw new Error(`function ${fn.name}: environment sets reserved keys ${reserved.join(", ")}`);
+    const updated = parsePayload(
+      LocalFunction,
+      { ...fn, memoryMb: input.MemorySize ?? fn.memoryMb, timeoutS: input.Timeout ?? fn.timeoutS, environment: { ...environment } },
+      "UpdateFunctionConfiguration input",
+    );
+    this.functions.set(fn.name, updated);
+    const pool = this.pools.get(fn.name)!;
+    const old = [...pool];
+    pool.clear();
+    const idle = old.filter((instance) => !instance.reserved);
+    for (const busy of old.filter((instance) => instance.reserved)) this.retired.add(busy);
+    const applied = Promise.all(idle.map((instance) => this.discard(instance))).then(
+      () => undefined,
+      (error: unknown) => this.warn(`retiring instances of ${fn.name}: ${String(error)}`),
+    );
+    this.updating.set(fn.name, applied);
+    void applied.finally(() => this.updating.delete(fn.name));
+    return this.getFunctionConfiguration(fn.name);
   }
 
   /** Running instances (all functions, or one), for tests and progress displays. */
@@ -132,7 +177,7 @@ export class LambdaSandboxes {
     const finishing = free.find((instance) => instance.state === "finishing");
     if (finishing) {
       finishing.reserved = true;
-      if (await finishing.waitIdle()) return finishing;
+      if ((await finishing.waitIdle()) && pool.has(finishing)) return finishing;
       await this.discard(finishing);
     }
     const instance = await Instance.start({
@@ -158,6 +203,7 @@ export class LambdaSandboxes {
 
   private async discard(instance: Instance): Promise<void> {
     this.pools.get(instance.fn.name)?.delete(instance);
+    this.retired.delete(instance);
     await instance.kill();
     live.delete(instance);
   }
@@ -235,7 +281,8 @@ export class LambdaSandboxes {
       if (tmpMb > fn.ephemeralStorageMb) {
         this.warn(`${fn.name}: /tmp holds ${tmpMb.toFixed(0)} MB, over its ephemeral storage of ${fn.ephemeralStorageMb} MB (Lambda would have failed the writes)`);
       }
-      if (settled.keepInstance && instance.reusable && !this.closed) instance.reserved = false;
+      const inService = this.pools.get(fn.name)?.has(instance) ?? false;
+      if (settled.keepInstance && instance.reusable && inService && !this.closed) instance.reserved = false;
       else await this.discard(instance);
     }
     if (this.closed) throw new Error(`LambdaSandboxes closed during invocation ${requestId} of ${fn.name}`);
@@ -248,8 +295,9 @@ export class LambdaSandboxes {
   /** Kills every instance this object started (by PID and cgroup) and removes their cgroups. */
   async close(): Promise<void> {
     this.closed = true;
-    const all = [...this.pools.values()].flatMap((pool) => [...pool]);
+    const all = [...this.pools.values()].flatMap((pool) => [...pool]).concat([...this.retired]);
     for (const pool of this.pools.values()) pool.clear();
+    this.retired.clear();
     await Promise.all(
       all.map(async (instance) => {
         await instance.kill();

@@ -65,7 +65,14 @@ export interface FunctionConfiguration {
   Version: "$LATEST";
   PackageType: "Zip";
   State: "Active";
-  LastUpdateStatus: "Successful";
+  LastUpdateStatus: "Successful" | "InProgress";
+}
+
+/** The UpdateFunctionConfiguration fields that mean something locally (AWS field names). */
+export interface UpdateFunctionConfigurationInput {
+  MemorySize?: number;
+  Timeout?: number;
+  Environment?: { Variables?: Record<string, string> };
 }
 
 /** The Invoke API result: function errors are data (FunctionError + Payload), never thrown. */
@@ -131,6 +138,15 @@ export class ResourceNotFoundException extends Error {
   constructor(message: string) {
     super(message);
     this.name = "ResourceNotFoundException";
+  }
+}
+
+/** Thrown when an update is still being applied, like the SDK's ResourceConflictException. */
+export class ResourceConflictException extends Error {
+  readonly $fault = "client";
+  constructor(message: string) {
+    super(message);
+    this.name = "ResourceConflictException";
   }
 }
 
