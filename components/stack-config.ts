@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { MAX_RUNS_PER_CONTENDER } from "../harness/definition";
+import { MatrixConfig, ResultsTtlDays } from "./matrix/matrix-config";
 import { PrDeploymentsConfig } from "./pr-deployments";
 
 const keyPrefix = z
@@ -39,6 +40,9 @@ export const StackConfig = z.strictObject({
     .default(14),
   /** Pulumi Deployments for pull requests, managed from a long-lived stack; off by default. */
   prDeployments: PrDeploymentsConfig,
+  /** The runtime matrix (components/matrix): off unless `matrix.enabled`. */
+  matrix: MatrixConfig,
+  resultsTtlDays: ResultsTtlDays,
 });
 export type StackConfig = z.infer<typeof StackConfig>;
 

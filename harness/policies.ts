@@ -14,7 +14,7 @@ export interface PolicyDocument {
   Statement: Statement[];
 }
 
-const doc = (...statements: Statement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: statements });
+export const doc = (...statements: Statement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: statements });
 
 /** Archives and scratch objects belong to contenders; sources belong to the filler. */
 export const ARCHIVES_PREFIX = "archives";
@@ -29,7 +29,7 @@ export function assumeRolePolicy(service: string): string {
 }
 
 /** Writing to a log group needs the stream ARNs under it (`<group arn>:*`); the group exists. */
-function writeLogs(logGroupArns: string[]): Statement {
+export function writeLogs(logGroupArns: string[]): Statement {
   return {
     Sid: "WriteOwnLogs",
     Effect: "Allow",
@@ -200,20 +200,28 @@ export function stateMachinePolicy(p: {
     },
     // Listing uploads is a bucket-level action; it reveals keys and upload ids, never data.
     { Sid: "FindLeftoverUploads", Effect: "Allow", Action: ["s3:ListBucketMultipartUploads"], Resource: [p.bucketArn] },
-    {
-      Sid: "DeliverLogs",
-      Effect: "Allow",
-      Action: [
-        "logs:CreateLogDelivery",
-        "logs:GetLogDelivery",
-        "logs:UpdateLogDelivery",
-        "logs:DeleteLogDelivery",
-        "logs:ListLogDeliveries",
-        "logs:PutResourcePolicy",
-        "logs:DescribeResourcePolicies",
-        "logs:DescribeLogGroups",
-      ],
-      Resource: ["*"],
-    },
+    deliverLogs(),
   );
+}
+
+/**
+ * What a state machine's role needs to deliver its execution logs to CloudWatch Logs. The log
+ * delivery actions do not support resource-level permissions, hence `*` for them only.
+ */
+export function deliverLogs(): Statement {
+  return {
+    Sid: "DeliverLogs",
+    Effect: "Allow",
+    Action: [
+      "logs:CreateLogDelivery",
+      "logs:GetLogDelivery",
+      "logs:UpdateLogDelivery",
+      "logs:DeleteLogDelivery",
+      "logs:ListLogDeliveries",
+      "logs:PutResourcePolicy",
+      "logs:DescribeResourcePolicies",
+      "logs:DescribeLogGroups",
+    ],
+    Resource: ["*"],
+  };
 }
