@@ -1,10 +1,11 @@
 // Every IAM policy the program deploys, parsed from the registered RolePolicy inputs and compared
 // statement by statement with literal expectations; plus what the contender role may NOT do,
-// checked with a small evaluator of Allow statements (wildcards and StringLike conditions).
+// checked with a small evaluator of Allow statements (tests/support/iam-evaluator.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TWO_CONTENDERS, baseConfig, writeContendersRoot } from "./support/contender-fixtures";
 import { ACCOUNT, REGION, byName, loadProgram, ofType, type RecordedResource } from "./support/pulumi-program";
 import { contenderArnPatterns, contenderPolicy, policyJson, stateMachinePolicy } from "../harness/policies";
+import { allows, type Statement } from "./support/iam-evaluator";
 
 const P = "s3-archive-bench-test";
 const fnArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
@@ -19,13 +20,6 @@ beforeAll(async () => {
 });
 afterAll(() => fixture.cleanup());
 
-interface Statement {
-  Sid: string;
-  Effect: string;
-  Action: string[];
-  Resource: string[];
-  Condition?: Record<string, Record<string, string[]>>;
-}
 const policyOf = (name: string): Statement[] => {
   const doc = JSON.parse(byName(all, "aws:iam/rolePolicy:RolePolicy", name).inputs.policy);
   expect(doc.Version).toBe("2012-10-17");
@@ -121,23 +115,6 @@ describe("IAM policies, statement by statement", () => {
     ]);
   });
 });
-
-// ---------------------------------------------------------------------------------------------
-// A minimal evaluator: is (action, resource) allowed by some Allow statement? `*` and `?` are
-// wildcards as in IAM; `s3:prefix` is the only condition key the program uses.
-const glob = (pattern: string, value: string) =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`).test(value);
-function allows(statements: Statement[], action: string, resource: string, context: Record<string, string> = {}): boolean {
-  return statements.some(
-    (s) =>
-      s.Effect === "Allow" &&
-      s.Action.some((a) => glob(a, action)) &&
-      s.Resource.some((r) => glob(r, resource)) &&
-      Object.entries(s.Condition?.StringLike ?? {}).every(([key, patterns]) =>
-        context[key] !== undefined ? patterns.some((p) => glob(p, context[key]!)) : false,
-      ),
-  );
-}
 
 describe("contender name patterns", () => {
   it("let the state machine invoke and read every deployed contender, and no harness or foreign function", () => {
