@@ -26,6 +26,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "start (or attach to) the deployed state machine, show progress, print the ranking",
     load: () => import("./aws"),
   },
+  matrix: {
+    summary: "run the runtime matrix locally (runtimes x architectures x memory x workloads, cold and warm)",
+    load: () => import("./matrix"),
+  },
   validate: {
     summary: "check one archive (file.zip or s3://bucket/key) with the harness's validator",
     load: () => import("./validate"),

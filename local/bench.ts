@@ -26,7 +26,7 @@ export const LOCAL_STACK = "local";
  * pinned SDK, and locally it would eat 400 bytes of the 4 KB log tail that carries the REPORT line
  * (Lambda itself runs nodejs22.x, where it is never printed).
  */
-const LOCAL_SANDBOX_ENV = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" } as const;
+export const LOCAL_SANDBOX_ENV = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" } as const;
 
 export interface LocalBenchOptions {
   objectCount: number;

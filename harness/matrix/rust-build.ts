@@ -50,6 +50,22 @@ function targetInstalled(triple: string): boolean {
 const quote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
 
 /**
+ * `cargo <build|test> --release` of the crate in `crateDir` for `triple`, offline against Debian's
+ * crates when they are the source. Tests use the release profile too, so they reuse what the
+ * build compiled in the shared target folder.
+ */
+export function cargoCommand(subcommand: "build" | "test", crateDir: string, triple = TRIPLES[hostArchitecture()]): string {
+  const args = ["cargo", subcommand, "--release", "--quiet", "--manifest-path", quote(path.join(crateDir, "Cargo.toml")), "--target", triple];
+  if (cargoSource() === "debian") args.push("--offline", "--config", quote(path.join(repoRoot(), "workloads", "_rust", "cargo-debian.toml")));
+  return args.join(" ");
+}
+
+/** The target folder every workload build shares (set as CARGO_TARGET_DIR). */
+export function cargoTargetDir(): string {
+  return buildRoot("cargo-target", "workloads");
+}
+
+/**
  * `cargo build --release` of the crate in `crateDir` for `architecture`; returns the path of the
  * built binary (named after the package, e.g. `matrix-cpu`), to be shipped as `bootstrap`.
  * The target folder (.build/cargo-target) is shared by every workload, so the shared crates and
@@ -65,13 +81,10 @@ export async function cargoBuild(crateDir: string, packageName: string, architec
         `Build it on an ${architecture} machine, or run the ${architecture} function locally from the host binary (both architectures run on the host CPU).`,
     );
   }
-  const targetDir = buildRoot("cargo-target", "workloads");
-  const source = cargoSource();
-  const args = ["cargo", "build", "--release", "--quiet", "--manifest-path", quote(path.join(crateDir, "Cargo.toml")), "--target", triple];
-  if (source === "debian") args.push("--offline", "--config", quote(path.join(repoRoot(), "workloads", "_rust", "cargo-debian.toml")));
+  const targetDir = cargoTargetDir();
   // Two processes building the same crate would race on its output file: take turns per crate and target.
   return withDirLock(buildRoot("locks", `cargo-${packageName}-${triple}`), async () => {
-    await runBuildCommand(args.join(" "), crateDir, { CARGO_TARGET_DIR: targetDir });
+    await runBuildCommand(cargoCommand("build", crateDir, triple), crateDir, { CARGO_TARGET_DIR: targetDir });
     const binary = path.join(targetDir, triple, "release", packageName);
     if (!existsSync(binary)) throw new Error(`cargo built ${crateDir} but ${binary} is missing (is the package named ${packageName}?)`);
     return binary;

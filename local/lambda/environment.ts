@@ -1,46 +1,17 @@
 // What a Lambda process sees at start: its environment variables and its command line. Built from
 // scratch (never from process.env) so the host's real AWS credentials cannot leak into a function.
-import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync } from "node:fs";
-import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { nodeFor, pythonFor } from "./runtime-versions";
 import type { LocalFunction } from "./types";
+
+export { pythonFor } from "./runtime-versions";
 
 /** Folder of node-runtime.mjs: our stand-in for Lambda's /var/runtime. */
 export const RUNTIME_DIR = dirname(fileURLToPath(import.meta.url));
 export const NODE_RUNTIME = join(RUNTIME_DIR, "node-runtime.mjs");
 export const PYTHON_RUNTIME = join(RUNTIME_DIR, "python-runtime.py");
-
-const pythons = new Map<string, string>();
-
-/** The interpreter for `python3.12`…: that exact version if installed, else `python3` (warned once). */
-export function pythonFor(runtime: string): string {
-  const cached = pythons.get(runtime);
-  if (cached) return cached;
-  const wanted = runtime; // "python3.12" is also the interpreter's name
-  const version = runtime.replace(/^python/, "");
-  // pyenv installs versions side by side without putting them all on PATH.
-  const pyenvRoot = process.env.PYENV_ROOT ?? join(homedir(), ".pyenv");
-  const pyenv = existsSync(join(pyenvRoot, "versions"))
-    ? readdirSync(join(pyenvRoot, "versions"))
-        .filter((name) => name === version || name.startsWith(`${version}.`))
-        .map((name) => join(pyenvRoot, "versions", name, "bin", wanted))
-    : [];
-  let found: string | undefined;
-  for (const candidate of [wanted, ...pyenv, "python3"]) {
-    const probe = spawnSync(candidate, ["-c", "import sys; print(sys.executable)"], { encoding: "utf8" });
-    if (probe.status === 0 && probe.stdout.trim()) {
-      found = probe.stdout.trim();
-      if (candidate === "python3") console.warn(`[lambda sandboxes] ${wanted} not found: running ${runtime} functions with ${found}`);
-      break;
-    }
-  }
-  if (!found) throw new Error(`no python3 interpreter found for runtime ${runtime}`);
-  pythons.set(runtime, found);
-  return found;
-}
 
 export function regionOf(arn: string): string {
   return arn.split(":")[3] ?? "us-east-1";
@@ -81,7 +52,7 @@ export function lambdaEnvironment({ fn, runtimeApi, tmpDir }: InstanceEnvInput):
     TZ: ":UTC",
     LANG: fn.environment.LANG ?? "en_US.UTF-8",
     // Lambda: /var/lang/bin first (the runtime's node), then the usual system folders.
-    PATH: fn.environment.PATH ?? `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin:/opt/bin`,
+    PATH: fn.environment.PATH ?? `${dirname(isNode ? nodeFor(fn.runtime) : process.execPath)}:/usr/local/bin:/usr/bin:/bin:/opt/bin`,
     LD_LIBRARY_PATH: fn.environment.LD_LIBRARY_PATH ?? `/lib64:/usr/lib64:${fn.codeDir}:${fn.codeDir}/lib:/opt/lib`,
   };
   // OS-only runtimes (provided.*) have no AWS_EXECUTION_ENV on Lambda.
@@ -92,7 +63,7 @@ export function lambdaEnvironment({ fn, runtimeApi, tmpDir }: InstanceEnvInput):
 }
 
 /**
- * The command that starts the runtime. For Node it mirrors Lambda's bootstrap, which sizes V8 from
+ * The command that starts the runtime, on the runtime's own version (runtime-versions.ts). For Node it mirrors Lambda's bootstrap, which sizes V8 from
  * the memory setting on the command line (not NODE_OPTIONS): new space = 10% of memory, semi space =
  * half of that, old space = the rest. With these limits V8 gives up near the cap, as it does on AWS.
  */
@@ -101,7 +72,7 @@ export function runtimeCommand(fn: LocalFunction): [string, ...string[]] {
   if (fn.runtime.startsWith("python")) return [pythonFor(fn.runtime), "-u", PYTHON_RUNTIME];
   const newSpace = Math.floor(fn.memoryMb / 10);
   return [
-    process.execPath,
+    nodeFor(fn.runtime),
     "--expose-gc",
     "--max-http-header-size=81920",
     `--max-semi-space-size=${Math.floor(newSpace / 2)}`,

@@ -3,7 +3,17 @@
 import { z } from "zod";
 
 /** Runtimes a local sandbox can run as a process speaking the Runtime API. */
-export const SANDBOX_RUNTIMES = ["nodejs22.x", "nodejs20.x", "provided.al2023", "provided.al2", "python3.12", "python3.13"] as const;
+export const SANDBOX_RUNTIMES = [
+  "nodejs20.x",
+  "nodejs22.x",
+  "nodejs24.x",
+  "provided.al2023",
+  "provided.al2",
+  "python3.11",
+  "python3.12",
+  "python3.13",
+  "python3.14",
+] as const;
 export type SandboxRuntime = (typeof SANDBOX_RUNTIMES)[number];
 
 /**
