@@ -1,9 +1,10 @@
 // Progress of a matrix run on AWS, from the root execution's history: every (function, memory)
-// configuration is one SampleConfiguration task (a child execution) whose input names it; its
-// exit means the configuration is sampled and aggregated, a ConfigurationFailed state that it
-// failed (its samples are still aggregated, harness/matrix/definition.ts). The samplers' own calls
-// live in the child executions' histories and are not read: samples are counted per finished
-// configuration (cold + warm each), and the ETA scales the time so far by the samples left.
+// configuration is one iteration of the Memories map whose SampleConfiguration state (a child
+// execution) names it in its input. The iteration's end means the configuration is done; a
+// ConfigurationFailed state inside it, that it failed (its samples are still aggregated,
+// harness/matrix/definition.ts). The samplers' own calls live in the child executions' histories
+// and are not read: samples are counted per finished configuration (cold + warm each), and the
+// ETA scales the time so far by the configurations left.
 //
 // Events are attributed to their configuration by following `previousEventId`, which links each
 // event to the previous one of the same branch (AWS and moto alike; see cli/aws-history.ts).
