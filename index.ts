@@ -18,7 +18,6 @@ import { scorerPolicy, validatorPolicy } from "./harness/policies";
 import { prepareContenders } from "./components/prepare-contenders";
 import { prepareMatrix } from "./components/matrix/prepare-matrix";
 import { RuntimeMatrix } from "./components/matrix/runtime-matrix";
-import { lambdaRatesFor } from "./harness/pricing";
 import { readAwsRegion, readStackConfig } from "./components/stack-config";
 
 const projectRoot = path.dirname(fileURLToPath(import.meta.url));
@@ -30,16 +29,6 @@ const prefix = `${project}-${stack}`;
 const logRetentionDays = config.logRetentionDays;
 
 // Program-time packaging: a bad manifest or a failing build stops `pulumi up` before any change.
-// The runtime matrix is priced per region (harness/pricing.ts): refuse a region without prices
-// before anything is built, rather than deploy a benchmark whose costs would be wrong.
-if (config.matrix.enabled) {
-  try {
-    lambdaRatesFor(region);
-  } catch (error) {
-    throw new Error(`matrix.enabled: ${(error as Error).message}`);
-  }
-}
-
 const [fillCode, validateCode, scoreCode, prepared, preparedMatrix] = await Promise.all([
   packageHarnessFunction("fill-bucket"),
   packageHarnessFunction("validate"),

@@ -3,6 +3,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { SFNClient } from "@aws-sdk/client-sfn";
+import { lambdaRatesFor } from "../harness/pricing";
 import { EXIT, UsageError, parseCommandArgs, positiveNumber } from "./args";
 import { executionResult, startExecution, stopExecution, watchExecution } from "./aws-execution";
 import { askOnTerminal, handleInterrupts, type InterruptDecision } from "./aws-interrupt";
@@ -77,7 +78,11 @@ export async function run(argv: string[]): Promise<number> {
       const outputs = await loadStackOutputs(flags.outputs);
       const filter = flags.contenders?.split(",").map((s) => s.trim()).filter(Boolean);
       const input = selectContenders(outputs.executionInput, filter);
-      client = new SFNClient({ region: regionOfArn(outputs.stateMachineArn) });
+      const region = regionOfArn(outputs.stateMachineArn);
+      // The scorer refuses an unpriced region only in the execution's last state, after the runs
+      // were paid for: refuse it before starting anything.
+      lambdaRatesFor(region);
+      client = new SFNClient({ region });
       executionArn = await startExecution(client, outputs.stateMachineArn, input, flags.name);
       progress.note(`started ${executionArn} (${input.contenders.length} contenders, bucket ${outputs.bucketName})`);
     }

@@ -45,6 +45,13 @@ export class MatrixProgress {
   }
 
   readonly observer: TaskObserver = (call) => {
+    if (call.stateName === "SampleConfiguration" && call.phase === "failed") {
+      const input = call.input as { Input?: { config?: { configuration?: { runtime: string; architecture: string; workload: string; memory_mb: number } } } };
+      const c = input.Input?.config?.configuration;
+      const key = c ? `${c.runtime} ${c.architecture} ${c.workload} ${c.memory_mb} MB` : "a configuration";
+      this.write(`[${this.elapsed()}] ${key}: FAILED: ${call.error.Error}: ${call.error.Cause.slice(0, 300)}`);
+      return;
+    }
     if (call.stateName !== "Sample" || call.phase === "started") return;
     const input = call.input as { Payload?: { configuration?: { runtime: string; architecture: string; workload: string; memory_mb: number }; cold?: number; warm?: number } };
     const c = input.Payload?.configuration;

@@ -4,6 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { MAX_RUNS_PER_CONTENDER } from "../harness/definition";
 import { MatrixConfig, ResultsTtlDays } from "./matrix/matrix-config";
+import { CENTRAL_DIRECTORY_BYTES_PER_ENTRY, MAX_CENTRAL_DIRECTORY_BYTES, MAX_OBJECT_COUNT, MAX_OBJECT_SIZE_MIB, MIB } from "../harness/dataset-limits";
+import { LAMBDA_RATES, isPricedRegion } from "../harness/pricing";
 import { PrDeploymentsConfig } from "./pr-deployments";
 
 const keyPrefix = z
@@ -19,8 +21,19 @@ const keyPrefix = z
 const positiveInt = z.number().int().positive();
 
 export const StackConfig = z.strictObject({
-  objectCount: positiveInt.max(1_000_000),
-  objectSizeMb: z.number().positive().max(5_000),
+  // Bounds are the harness's real limits (harness/dataset-limits.ts), not round numbers: past them
+  // `pulumi up` would fail halfway (filler) or every contender would be `invalid:` (validator).
+  objectCount: positiveInt.max(
+    MAX_OBJECT_COUNT,
+    `must be at most ${MAX_OBJECT_COUNT}: the validator reads an archive's central directory into at most ` +
+      `${MAX_CENTRAL_DIRECTORY_BYTES / MIB} MiB, ${CENTRAL_DIRECTORY_BYTES_PER_ENTRY} bytes per entry`,
+  ),
+  /** Mean object size in MiB (1 MiB = 1,048,576 bytes), despite the key's name. */
+  objectSizeMb: z
+    .number()
+    .positive("must be a positive number of MiB")
+    .max(MAX_OBJECT_SIZE_MIB, `must be at most ${MAX_OBJECT_SIZE_MIB} MiB: the filler generates each object (up to mean + 3 MiB) in one buffer`)
+    .refine((mib) => Math.round(mib * MIB) >= 1, { message: "rounds to 0 bytes (the value is in MiB)" }),
   seed: z.union([z.string().min(1), z.number().int()]),
   // The definition's own bound: one contender's runs must fit in a 256 KiB Step Functions payload.
   runsPerContender: positiveInt.max(MAX_RUNS_PER_CONTENDER),
@@ -83,10 +96,20 @@ export function readStackConfig(config: pulumi.Config = new pulumi.Config()): St
   throw new StackConfigError(`invalid stack configuration: ${[...unknown, ...problems].join("; ")}`);
 }
 
-/** `aws:region` from the provider configuration: the region everything is deployed to. */
+/**
+ * `aws:region` from the provider configuration: the region everything is deployed to. It must be
+ * one the scorer has prices for: otherwise every execution would fail in its last state, after the
+ * fill and every run were paid for.
+ */
 export function readAwsRegion(): string {
   const region = new pulumi.Config("aws").get("region");
   if (!region) throw new StackConfigError("invalid stack configuration: aws:region: required (pulumi config set aws:region <region>)");
+  if (!isPricedRegion(region)) {
+    throw new StackConfigError(
+      `invalid stack configuration: aws:region: '${region}' has no Lambda prices, so no contender could be ranked there ` +
+        `(priced: the commercial regions where Lambda runs: ${Object.keys(LAMBDA_RATES).join(", ")})`,
+    );
+  }
   return region;
 }
 

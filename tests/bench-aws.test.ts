@@ -4,7 +4,7 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DescribeExecutionCommand, StartExecutionCommand, StopExecutionCommand } from "@aws-sdk/client-sfn";
+import { DescribeExecutionCommand, ListExecutionsCommand, StartExecutionCommand, StopExecutionCommand } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmbeddedS3, type EmbeddedS3 } from "../local/s3";
 import {
@@ -196,6 +196,20 @@ describe("bench aws input errors (exit 2, nothing started)", () => {
     const result = await runBench(args, { moto, stdin }).done;
     expect(result.stderr).toMatch(expected);
     expect(result.code).toBe(2);
+  });
+
+  it("refuses a stack in an unpriced region before starting an execution, naming the region (exit 1)", async () => {
+    // GovCloud runs Lambda but is outside the commercial partition the price table covers.
+    const region = "us-gov-west-1";
+    const client = sfnClient(moto, region);
+    const arn = await createStateMachine(client, "unpriced", benchmarkDefinition({ runs: 1 }));
+    const file = join(scratch, "outputs-unpriced.json");
+    await writeFile(file, JSON.stringify({ ...STACK_OUTPUTS, stateMachineArn: arn }));
+    const result = await runBench(["aws", "--outputs", file, "--poll-seconds", "0.2"], { moto }).done;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/no Lambda prices for region 'us-gov-west-1'/);
+    const executions = await client.send(new ListExecutionsCommand({ stateMachineArn: arn }));
+    expect(executions.executions).toEqual([]);
   });
 
   it("reads --outputs from a file, with executionInput given as a JSON string", async () => {

@@ -25,17 +25,14 @@ afterAll(async () => {
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
-// One execution per region and moto server (tests/fixtures/sfn-moto.ts). A run that prints the
-// forecast needs a region the price table knows.
-const PRICED = ["us-east-1", "us-east-2", "us-west-2", "eu-central-1", "eu-west-1"];
-const OTHERS = ["eu-west-2", "eu-west-3", "eu-north-1", "ap-south-1"];
-const regionFor = (priced: boolean) => (priced ? PRICED : OTHERS).shift()!;
+// One execution per region and moto server (tests/fixtures/sfn-moto.ts).
+const REGIONS = ["us-east-1", "us-east-2", "us-west-2", "eu-central-1", "eu-west-1", "eu-west-2", "eu-west-3", "eu-north-1", "ap-south-1"];
 
 const dynamoIn = (region: string) => new DynamoDBClient({ endpoint: moto.endpoint, region, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
 
 /** A deployed matrix in a fresh region: its root state machine and the stack outputs pointing at it. */
-async function deploy(options: Parameters<typeof matrixDouble>[1] & { forecast?: boolean } = {}) {
-  const region = regionFor(options.forecast ?? true);
+async function deploy(options: Parameters<typeof matrixDouble>[1] = {}) {
+  const region = REGIONS.shift()!;
   const client = sfnClient(moto, region);
   const table = `s3-archive-bench-test-matrix-results-${region}`;
   const stateMachineArn = await createStateMachine(client, "s3-archive-bench-test-matrix", matrixDouble(region, options));
@@ -110,7 +107,7 @@ describe("bench matrix aws against moto", () => {
   });
 
   it("--execution attaches to a run started elsewhere and reads its run id from its input", async () => {
-    const d = await deploy({ holdSeconds: 1, forecast: false });
+    const d = await deploy({ holdSeconds: 1 });
     const input = { ...d.input, run: { ...d.input.run, run_id: "started-elsewhere" } };
     await writeRunToTable(d.dynamo, input, "started-elsewhere");
     const { executionArn } = await d.client.send(new StartExecutionCommand({ stateMachineArn: d.stateMachineArn, name: "elsewhere", input: JSON.stringify(input) }));
@@ -122,7 +119,7 @@ describe("bench matrix aws against moto", () => {
   });
 
   it("--from-table rebuilds a past run's document from the results table; an unknown run id is an error", async () => {
-    const d = await deploy({ forecast: false });
+    const d = await deploy();
     await writeRunToTable(d.dynamo, d.input, "past-run");
     const out = join(scratch, "past.json");
     const result = await runBench(["matrix", "aws", "--from-table", "past-run", "--out", out], { moto, stdin: d.outputs }).done;

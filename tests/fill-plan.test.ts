@@ -11,6 +11,7 @@ import {
 } from "../functions/fill-bucket/plan";
 import { decide } from "../functions/fill-bucket/lifecycle";
 import { InvalidPayloadError } from "../harness/contracts";
+import { MAX_OBJECT_SIZE_MIB } from "../harness/dataset-limits";
 
 function stats(sizes: readonly number[]) {
   const mean = sizes.reduce((a, b) => a + b, 0) / sizes.length;
@@ -124,6 +125,14 @@ describe("planObjects: limits", () => {
   it("rejects sizes that round to 0 bytes or cannot be generated in one buffer, naming objectSizeMb", () => {
     expect(() => planObjects({ objectCount: 1, objectSizeMb: 1e-9, seed: 1 })).toThrow(/objectSizeMb: .*rounds to 0 bytes/);
     expect(() => planObjects({ objectCount: 1, objectSizeMb: 600, seed: 1 })).toThrow(/objectSizeMb: 600 MiB is too large/);
+  });
+
+  it("accepts exactly the shared maximum (the stack config's bound) and nothing above it", () => {
+    expect(MAX_OBJECT_SIZE_MIB).toBe(509);
+    expect(planObjects({ objectCount: 2, objectSizeMb: MAX_OBJECT_SIZE_MIB, seed: 1 }).maxBytes).toBe(512 * MIB);
+    expect(() => planObjects({ objectCount: 1, objectSizeMb: MAX_OBJECT_SIZE_MIB + 1 / 1024, seed: 1 })).toThrow(
+      /objectSizeMb: 509.0009765625 MiB is too large: at most 509 MiB \(the largest object, mean \+ 3 MiB, must fit one 512 MiB buffer\)/,
+    );
   });
 });
 

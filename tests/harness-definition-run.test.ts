@@ -228,13 +228,13 @@ describe("scorer failures", () => {
   it("a scorer refusing its input (an unpriced region) fails the execution instead of blaming the contenders", async () => {
     const aws = new FakeAws({ [arn("typescript-a-arm64")]: { config: "zip" } });
     const input = ExecutionInput.parse({ contenders: [{ name: "typescript-a-arm64", function_arn: arn("typescript-a-arm64") }] });
-    const run = runLocally(buildDefinition({ ...PARAMS, runsPerContender: 1, region: "ap-east-1" }), input, aws);
+    const run = runLocally(buildDefinition({ ...PARAMS, runsPerContender: 1, region: "us-gov-west-1" }), input, aws);
     const error = await run.then(
       () => undefined,
       (e: unknown) => e as Error & { cause?: Error },
     );
     expect(error?.cause?.name).toBe("UnknownRegionError");
-    expect(JSON.parse(error?.cause?.message ?? "{}")).toMatchObject({ errorType: "UnknownRegionError", errorMessage: expect.stringMatching(/ap-east-1/) });
+    expect(JSON.parse(error?.cause?.message ?? "{}")).toMatchObject({ errorType: "UnknownRegionError", errorMessage: expect.stringMatching(/us-gov-west-1/) });
     expect(aws.rankCalls).toEqual([]);
   });
 });

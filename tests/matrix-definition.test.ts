@@ -54,6 +54,20 @@ describe("matrix definitions", () => {
     }
   });
 
+  it("sets TimeoutSeconds on every Task (the local interpreter would cut the others at 60 s)", () => {
+    const tasks: [string, Record<string, unknown>][] = [];
+    const walk = (states: Record<string, Record<string, unknown>>) => {
+      for (const [name, state] of Object.entries(states)) {
+        if (state.Type === "Task") tasks.push([name, state]);
+        const processor = state.ItemProcessor as { States: Record<string, Record<string, unknown>> } | undefined;
+        if (processor) walk(processor.States);
+      }
+    };
+    for (const definition of [rootDefinition(PARAMS), configurationDefinition(PARAMS)]) walk(definition.States as Record<string, Record<string, unknown>>);
+    expect(tasks.map(([name]) => name).sort()).toEqual(["Aggregate", "FinishRun", "Sample", "SampleConfiguration", "StartRun"]);
+    for (const [name, state] of tasks) expect(state.TimeoutSeconds, name).toBeGreaterThan(60);
+  });
+
   it("refuses more parallel functions than an inline Map runs at once", () => {
     expect(() => rootDefinition({ ...PARAMS, maxParallel: 41 })).toThrow(/at most 40/);
   });

@@ -13,6 +13,7 @@ import { parseReportLine } from "../harness/report-line";
 import { cgroupV1Writable, LambdaSandboxes, ResourceConflictException } from "../local/lambda/index";
 import { startLocalLambdaApi, type LocalLambdaApi } from "../local/lambda-api/server";
 import { fixtureFunction, logOf } from "./support/sandbox-functions";
+import { ENV_TOKEN, FunctionControl } from "../functions/matrix-sampler/function-control";
 
 const sandboxes = new LambdaSandboxes({ onWarning: () => undefined });
 let api: LocalLambdaApi;
@@ -150,5 +151,21 @@ describe("local Lambda API (AWS SDK over loopback)", () => {
       name: "ResourceConflictException",
       $metadata: { httpStatusCode: 409 },
     });
+  });
+
+  it("the sampler's FunctionControl retries ResourceConflictException with backoff and keeps the other variables", async () => {
+    const name = "matrix-cpu-api";
+    const control = new FunctionControl(client, name);
+    await control.waitUntilUpdated();
+    await client.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, Environment: { Variables: { A: "1" } } }));
+    await control.waitUntilUpdated();
+    await client.send(new InvokeCommand({ FunctionName: name, Payload: "{}" })); // an instance to retire: the update takes a while
+    const before = api.calls["PUT configuration"] ?? 0;
+    // Two forced cold starts at once: both see Successful, both update; the second conflicts and retries.
+    await Promise.all([control.forceColdStart(), new FunctionControl(client, name).forceColdStart()]);
+    expect((api.calls["PUT configuration"] ?? 0) - before).toBeGreaterThanOrEqual(3);
+    const variables = (await client.send(new GetFunctionConfigurationCommand({ FunctionName: name }))).Environment?.Variables ?? {};
+    expect(variables.A).toBe("1");
+    expect(variables[ENV_TOKEN]).toMatch(/^[0-9a-f-]{36}$/);
   });
 });

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { StackConfig, readStackConfig } from "../components/stack-config";
+import { MAX_OBJECT_COUNT, MAX_OBJECT_SIZE_MIB } from "../harness/dataset-limits";
 import { TWO_CONTENDERS, baseConfig, writeContendersRoot, type FixtureFiles } from "./support/contender-fixtures";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -44,6 +45,19 @@ describe("stack configuration", () => {
     );
     const typo = { ...baseConfig("contenders"), "s3-archive-bench:runsPerContender": "ten" };
     expect(() => readStackConfig(configFrom(typo))).toThrow(/s3-archive-bench:runsPerContender: .*number/);
+  });
+
+  it("bounds objectCount and objectSizeMb (MiB) by the validator's and the filler's real limits", () => {
+    const at = { ...baseConfig("contenders"), "s3-archive-bench:objectCount": MAX_OBJECT_COUNT, "s3-archive-bench:objectSizeMb": MAX_OBJECT_SIZE_MIB };
+    expect(readStackConfig(configFrom(at))).toMatchObject({ objectCount: MAX_OBJECT_COUNT, objectSizeMb: 509 });
+    // 64 MiB of central directory at 174 bytes per entry.
+    expect(MAX_OBJECT_COUNT).toBe(385_683);
+    const over = { ...baseConfig("contenders"), "s3-archive-bench:objectCount": MAX_OBJECT_COUNT + 1, "s3-archive-bench:objectSizeMb": 510 };
+    expect(() => readStackConfig(configFrom(over))).toThrow(
+      /s3-archive-bench:objectCount: must be at most 385683: the validator reads an archive's central directory into at most 64 MiB, 174 bytes per entry; s3-archive-bench:objectSizeMb: must be at most 509 MiB: the filler generates each object/,
+    );
+    const tiny = { ...baseConfig("contenders"), "s3-archive-bench:objectSizeMb": 1e-9 };
+    expect(() => readStackConfig(configFrom(tiny))).toThrow(/s3-archive-bench:objectSizeMb: rounds to 0 bytes \(the value is in MiB\)/);
   });
 
   it("names the nested key of a bad prDeployments setting", () => {
@@ -145,6 +159,26 @@ describe("the program refuses to start", () => {
     const many = Object.assign({}, ...Array.from({ length: 18 }, (_, i) => bob(i))) as FixtureFiles;
     const { run } = await load(many, { "s3-archive-bench:runsPerContender": 32 });
     await expect(run()).rejects.toThrow(/18 contender functions at runsPerContender 32 would exceed .*history quota .*at most 17 fit/);
+  });
+
+  it("in a region without prices, naming it, before creating any resource", async () => {
+    const { run } = await load(TWO_CONTENDERS, { "aws:region": "us-gov-west-1" });
+    const error = await run().then(
+      () => undefined,
+      (e: unknown) => e as Error & { registered?: unknown[] },
+    );
+    expect(error?.message).toMatch(/invalid stack configuration: aws:region: 'us-gov-west-1' has no Lambda prices.*priced: .*us-east-1/);
+    expect(error?.registered).toEqual([]);
+  });
+
+  it("on an object size the filler would refuse mid-deployment, before creating any resource", async () => {
+    const { run } = await load(TWO_CONTENDERS, { "s3-archive-bench:objectSizeMb": 600 });
+    const error = await run().then(
+      () => undefined,
+      (e: unknown) => e as Error & { registered?: unknown[] },
+    );
+    expect(error?.message).toMatch(/invalid stack configuration: s3-archive-bench:objectSizeMb: must be at most 509 MiB/);
+    expect(error?.registered).toEqual([]);
   });
 
   it("on invalid stack config, before touching contenders", async () => {

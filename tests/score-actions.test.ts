@@ -91,7 +91,7 @@ describe("score-contender", () => {
   });
 
   it("refuses an unpriced region instead of turning it into a failure row", async () => {
-    await expect(handler(scoreEvent(outcome("c", [1000]), { region: "ap-east-1" }))).rejects.toBeInstanceOf(UnknownRegionError);
+    await expect(handler(scoreEvent(outcome("c", [1000]), { region: "us-gov-west-1" }))).rejects.toBeInstanceOf(UnknownRegionError);
   });
 
   it("rejects a malformed event, naming the field", async () => {

@@ -153,9 +153,9 @@ describe("score: golden prices", () => {
     expect(row.storage_rate_usd).toBe(0.0000000367);
     expect(row.storage_price_usd).toBe(0.000000367); // 10 GB-s x 0.0000000367
 
-    const refused = handler(input([c], { region: "ap-east-1" }));
+    const refused = handler(input([c], { region: "us-gov-west-1" }));
     await expect(refused).rejects.toBeInstanceOf(UnknownRegionError);
-    await expect(handler(input([c], { region: "ap-east-1" }))).rejects.toThrow(/no Lambda prices for region 'ap-east-1': known regions are us-east-1, .*eu-central-1/);
+    await expect(handler(input([c], { region: "us-gov-west-1" }))).rejects.toThrow(/no Lambda prices for region 'us-gov-west-1': priced regions are the commercial regions .*us-east-1/);
   });
 });
 

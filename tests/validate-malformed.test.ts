@@ -2,7 +2,7 @@
 // generated here (craftZip writes any header field we ask for; some cases patch real bytes).
 import { beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
-import { deflateRawSync } from "node:zlib";
+import { crc32, deflateRawSync } from "node:zlib";
 import { DIGEST_MODES, validateArchive, type ValidateOptions } from "../functions/validate/validate";
 import { useEmbeddedS3 } from "./support/s3";
 import { named, putArchive, sha256Hex, smallDataset, uploadSources } from "./support/zip-sources";
@@ -24,6 +24,18 @@ function patch(zip: Buffer, at: number, bytes: number[]): Buffer {
   const out = Buffer.from(zip);
   bytes.forEach((b, i) => (out[at + i] = b));
   return out;
+}
+
+/** An Info-ZIP Unicode Path extra field (APPNOTE 4.6.9): version 1, CRC-32 of `headerName`, `unicodeName`. */
+function unicodePath(headerName: string, unicodeName: string): Buffer {
+  const name = Buffer.from(unicodeName);
+  const field = Buffer.alloc(9 + name.length);
+  field.writeUInt16LE(0x7075, 0);
+  field.writeUInt16LE(5 + name.length, 2);
+  field.writeUInt8(1, 4);
+  field.writeUInt32LE(crc32(Buffer.from(headerName)), 5);
+  name.copy(field, 9);
+  return field;
 }
 
 const flipped = Buffer.from(o3.data);
@@ -79,6 +91,18 @@ const cases: MalformedCase[] = [
   { name: "deflate data expands past the declared size", archive: () => craftZip(entries({ 2: { compressed: deflateRawSync(Buffer.concat([o2.data, Buffer.alloc(100_000)])) } })), reason: new RegExp(`^entry ${q(o2.name)} decompresses to more than the ${o2.data.length} bytes the central directory declares$`) },
   { name: "no local header where the central directory points", archive: () => { const z = craftZip(entries()); return patch(z, z.indexOf("PK\x03\x04", 1), [0x50, 0x4b, 0x07, 0x08]); }, reason: new RegExp(`^no local file header for ${q(o1.name)} at offset \\d+ \\(found signature 0x08074b50\\)$`) },
   { name: "corrupt central directory entry signature", archive: () => { const z = craftZip(entries()); return patch(z, z.indexOf("PK\x01\x02") + 46 + 64 + 2, [0]); }, reason: /^bad signature 0x02004b50 for central directory entry #1 at offset \d+: corrupt central directory$/ },
+  // Fields that make common readers extract something other than what was validated.
+  { name: "version needed to extract above 4.5 (0x45 written for 4.5)", archive: () => craftZip(entries({ 1: { versionNeeded: 0x45 } })), reason: new RegExp(`^entry ${q(o1.name)} needs version 6\\.9 to extract \\(central directory: version needed 69\\); at most 45 \\(4\\.5, ZIP64\\) is accepted`) },
+  { name: "version needed above 4.5 in the local header only", archive: () => patch(craftZip(entries()), 4, [46, 0]), reason: new RegExp(`^entry ${q(o0.name)} needs version 4\\.6 to extract \\(local header: version needed 46\\)`) },
+  { name: "patched data (general purpose flag bit 5)", archive: () => craftZip(entries({ 0: { flags: 0x0020 } })), reason: new RegExp(`^entry ${q(o0.name)} is marked as compressed patched data \\(central directory: general purpose flag bit 5, flags 0x0020\\)$`) },
+  { name: "patched-data flag in the local header only", archive: () => craftZip(entries({ 3: { local: { flags: 0x0020 } } })), reason: new RegExp(`^entry ${q(o3.name)} is marked as compressed patched data \\(local header: general purpose flag bit 5, flags 0x0020\\)$`) },
+  { name: "strong encryption flag (bit 6)", archive: () => craftZip(entries({ 1: { flags: 0x0040 } })), reason: new RegExp(`^entry ${q(o1.name)} is encrypted \\(general purpose flags 0x0040\\)$`) },
+  { name: "Unicode Path extra field renaming the entry, CRC matching", archive: () => craftZip(entries({ 0: { extra: unicodePath(o0.name, extra.name) } })), reason: new RegExp(`^entry ${q(o0.name)} carries an Info-ZIP Unicode Path extra field \\(0x7075\\) in the central directory naming ${q(extra.name)} with a CRC that matches the header name, so readers that honour it extract under that other name$`) },
+  { name: "Unicode Path extra field renaming the entry, CRC not matching", archive: () => craftZip(entries({ 2: { extra: unicodePath(extra.name, o1.name) } })), reason: new RegExp(`^entry ${q(o2.name)} carries an Info-ZIP Unicode Path extra field \\(0x7075\\) in the central directory naming ${q(o1.name)}: a second name for one entry$`) },
+  { name: "Unicode Path extra field in the local header only", archive: () => craftZip(entries({ 1: { extra: unicodePath(o1.name, "renamed"), central: { extra: Buffer.alloc(0) } } })), reason: new RegExp(`^entry ${q(o1.name)} carries an Info-ZIP Unicode Path extra field \\(0x7075\\) in the local header naming 'renamed' with a CRC that matches`) },
+  { name: "Unix symlink mode in the external attributes", archive: () => craftZip(entries({ 3: { externalAttributes: (0o120777 << 16) >>> 0 } })), reason: new RegExp(`^entry ${q(o3.name)} is a symbolic link, not a regular file \\(Unix mode 0o120777 in its external attributes\\)$`) },
+  { name: "Unix directory mode in the external attributes", archive: () => craftZip(entries({ 0: { externalAttributes: (0o040755 << 16) >>> 0 } })), reason: new RegExp(`^entry ${q(o0.name)} is a directory, not a regular file \\(Unix mode 0o040755 in its external attributes\\)$`) },
+  { name: "zip64 archive whose classic end record says this disk = 1", archive: () => craftZip(entries(), { zip64End: true, eocdDisk: 1 }), reason: /^multi-disk archives are not supported \(end of central directory record: disk 1, central directory on disk 0, beside a zip64 end record\)$/ },
   { name: "central directory over the size cap", archive: () => craftZip(entries()), options: { maxCentralDirectoryBytes: 100 }, reason: /^central directory is \d+ bytes, over the validator's limit of 100 bytes$/ },
 ];
 
@@ -98,6 +122,9 @@ describe("validator rejects malformed archives with a precise reason", () => {
       craftZip(entries({ 0: { descriptor: "sig32" }, 1: { descriptor: "nosig32" }, 2: { descriptor: "nosig64", zip64: true }, 3: { descriptor: "sig64", zip64: true } }), { zip64End: true }),
       // An archive comment that itself contains an end-record signature must not confuse the search.
       craftZip(entries(), { comment: Buffer.from("comment with PK\x05\x06 inside, then more text") }),
+      // Harmless neighbours of the rejected fields: a Unicode Path field repeating the name, version
+      // 4.5 without zip64, DOS-made attributes (no Unix mode), the 0xFFFF disk placeholder.
+      craftZip(entries({ 0: { extra: unicodePath(o0.name, o0.name) }, 1: { versionNeeded: 45 }, 2: { externalAttributes: 0x20 } }), { zip64End: true, eocdDisk: 0xffff }),
     ];
     for (const zip of variants) {
       const key = await putArchive(fixture.client, bucket, `archives/baseline-${digest}-${zip.length}.zip`, zip);

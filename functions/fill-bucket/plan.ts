@@ -19,13 +19,11 @@
 // object can be regenerated on its own, in any order, in parallel.
 import { createCipheriv, createHash } from "node:crypto";
 import { InvalidPayloadError, type FillParams } from "../../harness/contracts";
+import { MAX_OBJECT_BYTES, MAX_OBJECT_SIZE_MIB, MIB, SIZE_CLAMP_BYTES } from "../../harness/dataset-limits";
 
-export const MIB = 1024 * 1024;
+export { MAX_OBJECT_BYTES, MIB, SIZE_CLAMP_BYTES };
 export const SIZE_STDDEV_BYTES = MIB;
-export const SIZE_CLAMP_BYTES = 3 * MIB;
 export const SIZE_FLOOR_BYTES = 512 * 1024;
-/** One object is generated into one buffer; past this the filler would need streaming uploads. */
-export const MAX_OBJECT_BYTES = 512 * MIB;
 
 export interface ObjectPlan {
   /** The seed as it keys the generators: numbers and strings with the same text are one seed. */
@@ -58,8 +56,8 @@ export function planObjects(params: PlanParams): ObjectPlan {
   const maxBytes = meanBytes + SIZE_CLAMP_BYTES;
   if (maxBytes > MAX_OBJECT_BYTES) {
     throw new InvalidPayloadError(
-      `invalid fill-bucket input: objectSizeMb: ${params.objectSizeMb} MiB is too large ` +
-        `(mean + 3 MiB must be at most ${MAX_OBJECT_BYTES / MIB} MiB: each object is generated in one buffer)`,
+      `invalid fill-bucket input: objectSizeMb: ${params.objectSizeMb} MiB is too large: at most ${MAX_OBJECT_SIZE_MIB} MiB ` +
+        `(the largest object, mean + 3 MiB, must fit one ${MAX_OBJECT_BYTES / MIB} MiB buffer)`,
     );
   }
   // The 512 KiB floor cannot exceed the mean, or an exact total would be impossible: for tiny means

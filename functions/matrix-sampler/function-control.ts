@@ -38,11 +38,11 @@ export class FunctionControl {
     return this.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: this.functionName }));
   }
 
-  /** Sets the memory size if it differs; resolves once the update is applied. */
-  async ensureMemory(memoryMb: number): Promise<void> {
+  /** Sets the memory size if it differs; resolves with the configuration once the update is applied. */
+  async ensureMemory(memoryMb: number): Promise<FunctionConfiguration> {
     const current = await this.waitUntilUpdated();
-    if (current.MemorySize === memoryMb) return;
-    await this.update({ MemorySize: memoryMb });
+    if (current.MemorySize === memoryMb) return current;
+    return this.update({ MemorySize: memoryMb });
   }
 
   /**
@@ -55,7 +55,7 @@ export class FunctionControl {
     await this.update({ Environment: { Variables: variables } });
   }
 
-  private async update(change: { MemorySize?: number; Environment?: { Variables: Record<string, string> } }): Promise<void> {
+  private async update(change: { MemorySize?: number; Environment?: { Variables: Record<string, string> } }): Promise<FunctionConfiguration> {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: this.functionName, ...change }));
@@ -65,7 +65,7 @@ export class FunctionControl {
         await sleep(Math.random() * this.timing.conflictBaseMs * 2 ** (attempt - 1));
       }
     }
-    await this.waitUntilUpdated();
+    return this.waitUntilUpdated();
   }
 
   /** Polls until LastUpdateStatus is Successful (absent counts as Successful); Failed throws. */

@@ -11,7 +11,9 @@ import { sampleConfiguration } from "./sample";
 const lambda = new LambdaClient({});
 const dynamo = new DynamoDBClient({});
 
-export async function handler(event: unknown): Promise<SamplerResult> {
+export async function handler(event: unknown, context?: { getRemainingTimeInMillis?: () => number }): Promise<SamplerResult> {
   const request = parsePayload(SamplerEvent, event, "sampler event");
-  return parsePayload(SamplerResult, await sampleConfiguration(request, { lambda, dynamo }), "sampler result");
+  const remaining = context?.getRemainingTimeInMillis?.();
+  const deadlineMs = remaining === undefined ? undefined : Date.now() + remaining;
+  return parsePayload(SamplerResult, await sampleConfiguration(request, { lambda, dynamo, deadlineMs }), "sampler result");
 }

@@ -19,23 +19,35 @@ export interface SamplerDeps {
   lambda: LambdaClient;
   dynamo: DynamoDBClient;
   timing?: ControlTiming;
+  /** When the sampler's own invocation times out (epoch ms), from context.getRemainingTimeInMillis. */
+  deadlineMs?: number;
 }
+
+/** Room for one slot's own API calls and its DynamoDB write, besides the invoke and the update wait. */
+const SLOT_MARGIN_MS = 10_000;
 
 export async function sampleConfiguration(event: SamplerEvent, deps: SamplerDeps): Promise<SamplerResult> {
   const started = Date.now();
   const { configuration: config } = event;
-  const control = new FunctionControl(deps.lambda, config.function_arn, deps.timing ?? DEFAULT_TIMING);
   const state: SamplerContinuation = { ...(event.continuation ?? { cold_done: 0, warm_done: 0, slot_attempts: 0, next_seq: 0 }) };
   const taken = { ok: 0, failed: 0, misclassified: 0 };
   const payload = new TextEncoder().encode(JSON.stringify(event.payload));
-  await control.ensureMemory(config.memory_mb);
+  const timing = deps.timing ?? DEFAULT_TIMING;
+  const control = new FunctionControl(deps.lambda, config.function_arn, timing);
+  const current = await control.ensureMemory(config.memory_mb);
+  // The longest a slot can take whatever happened so far: the function's timeout, the longest wait
+  // for an update, and the margin. A slot starts only if it ends before the sampler's own timeout,
+  // so no sampler invocation is ever cut (nor lasts past Lambda's 15 minutes).
+  const worstSlotMs = (current.Timeout ?? 900) * 1000 + timing.waitLimitMs + SLOT_MARGIN_MS;
   let longestSlotMs = 0;
   for (;;) {
     const kind: SampleKind | null = state.cold_done < event.cold ? "cold" : state.warm_done < event.warm ? "warm" : null;
     if (!kind) return { done: true, continuation: state, taken };
     const attempts = taken.ok + taken.failed + taken.misclassified;
     // The next slot is assumed to last as long as the longest one so far.
-    if (attempts > 0 && Date.now() - started + longestSlotMs > event.time_budget_ms) return { done: false, continuation: state, taken };
+    const overBudget = Date.now() - started + longestSlotMs > event.time_budget_ms;
+    const pastDeadline = deps.deadlineMs !== undefined && Date.now() + worstSlotMs > deps.deadlineMs;
+    if (attempts > 0 && (overBudget || pastDeadline)) return { done: false, continuation: state, taken };
 
     const slotStart = Date.now();
     if (kind === "cold") await control.forceColdStart();

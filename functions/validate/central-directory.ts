@@ -1,8 +1,10 @@
 // Parses the central directory (already read into memory, its size capped by the caller) into
 // entries, resolving zip64 extra fields, and rejects what no valid contest archive may contain:
-// encryption, compression methods other than store/deflate, multi-disk pointers.
+// encryption, compression methods other than store/deflate, multi-disk pointers, and fields that
+// make readers extract something else (reader-hazards.ts).
 import { invalid, quoteName } from "./errors";
 import { readU64, type EndRecord } from "./eocd";
+import { UNICODE_PATH_EXTRA_ID, checkExternalAttributes, checkFlags, checkUnicodePath, checkVersionNeeded } from "./reader-hazards";
 
 const CENTRAL_SIGNATURE = 0x02014b50;
 const CENTRAL_HEADER_SIZE = 46;
@@ -32,7 +34,7 @@ export interface CentralEntry {
 }
 
 /** Walks the extra fields of a header and returns the payload of `id`, if present. */
-export function findExtra(extra: Buffer, id: number, where: string): Buffer | undefined {
+export function findExtra(extra: Buffer, id: number, where: string, label = "zip64"): Buffer | undefined {
   let found: Buffer | undefined;
   let p = 0;
   while (p + 4 <= extra.length) {
@@ -40,7 +42,7 @@ export function findExtra(extra: Buffer, id: number, where: string): Buffer | un
     const length = extra.readUInt16LE(p + 2);
     if (p + 4 + length > extra.length) invalid(`malformed extra field 0x${fieldId.toString(16).padStart(4, "0")} in ${where}: ${length} bytes declared, ${extra.length - p - 4} present`);
     if (fieldId === id) {
-      if (found) invalid(`two zip64 extra fields in ${where}`);
+      if (found) invalid(`two ${label} extra fields in ${where}`);
       found = extra.subarray(p + 4, p + 4 + length);
     }
     p += 4 + length;
@@ -78,6 +80,10 @@ export function parseCentralDirectory(cd: Buffer, end: EndRecord): CentralEntry[
     const flags = cd.readUInt16LE(p + 8);
     const method = cd.readUInt16LE(p + 10);
     if (flags & ENCRYPTION_FLAGS) invalid(`entry ${quoteName(name)} is encrypted (general purpose flags 0x${flags.toString(16).padStart(4, "0")})`);
+    checkFlags(flags, name, "central directory");
+    checkVersionNeeded(cd.readUInt16LE(p + 6), name, "central directory");
+    checkExternalAttributes(cd.readUInt32LE(p + 38), name);
+    checkUnicodePath(findExtra(extra, UNICODE_PATH_EXTRA_ID, where, "Unicode Path (0x7075)"), nameBytes, name, "the central directory");
     if (method !== 0 && method !== 8) {
       invalid(`entry ${quoteName(name)} uses unsupported compression method ${methodName(method)}: only 0 (stored) and 8 (deflated) are accepted`);
     }

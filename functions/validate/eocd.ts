@@ -98,6 +98,11 @@ function parseEndRecord(tail: Buffer, tailStart: number, at: number, size: numbe
     cdOffset: readU64(tail, recordAt + 48, "zip64 central directory offset"),
   };
   if (z64.disk !== 0 || z64.cdDisk !== 0) invalid(`multi-disk archives are not supported (zip64 end record: disk ${z64.disk}, central directory on disk ${z64.cdDisk})`);
+  // The classic record's disk numbers still count with zip64: readers that never look at the zip64
+  // record (or check both) see a multi-disk archive. They may only hold 0 or the 0xFFFF placeholder.
+  if ((disk !== 0 && disk !== 0xffff) || (cdDisk !== 0 && cdDisk !== 0xffff)) {
+    invalid(`multi-disk archives are not supported (end of central directory record: disk ${disk}, central directory on disk ${cdDisk}, beside a zip64 end record)`);
+  }
   if (z64.entriesOnDisk !== z64.entries) invalid(`zip64 end record disagrees with itself: ${z64.entriesOnDisk} entries on this disk, ${z64.entries} in total`);
   // A classic field either holds the placeholder (then zip64 rules) or must agree with zip64.
   const merge = (classic: number, placeholder: number, wide: number, what: string): number => {

@@ -6,6 +6,7 @@ import { invalid, hex32, isInvalidArchive, quoteName } from "./errors";
 import { readU64, type EndRecord } from "./eocd";
 import { DATA_DESCRIPTOR_FLAG, ENCRYPTION_FLAGS, ZIP64_EXTRA_ID, findExtra, methodName, type CentralEntry } from "./central-directory";
 import type { ByteReader } from "./byte-reader";
+import { UNICODE_PATH_EXTRA_ID, checkFlags, checkUnicodePath, checkVersionNeeded } from "./reader-hazards";
 import type { DigestEngine, EntryDigest } from "./digester";
 
 const LOCAL_SIGNATURE = 0x04034b50;
@@ -109,6 +110,10 @@ async function walkOne(reader: ByteReader, entry: CentralEntry, limit: number, b
     disagree(entry, "general purpose flags", `0x${entry.flags.toString(16).padStart(4, "0")}`, `0x${flags.toString(16).padStart(4, "0")}`);
   }
   if (method !== entry.method) disagree(entry, "compression method", methodName(entry.method), methodName(method));
+  // Readers that stream (no central directory) trust the local header alone.
+  checkFlags(flags, entry.name, "local header");
+  checkVersionNeeded(header.readUInt16LE(4), entry.name, "local header");
+  checkUnicodePath(findExtra(nameAndExtra.subarray(nameLength), UNICODE_PATH_EXTRA_ID, `the local header of ${name}`, "Unicode Path (0x7075)"), localName, entry.name, "the local header");
 
   const z64 = findExtra(nameAndExtra.subarray(nameLength), ZIP64_EXTRA_ID, `the local header of ${name}`);
   if (z64) summary.zip64 = true;

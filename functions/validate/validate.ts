@@ -15,8 +15,11 @@ import { walkLocalEntries } from "./local-entries";
 import { fileSource, s3Source, type ArchiveSource, type BodyStream } from "./sources";
 import { listSourceObjects } from "./listing";
 
-/** A 3,000-entry contest archive has a ~0.5 MB central directory; 64 MiB allows ~400k entries. */
-export const MAX_CENTRAL_DIRECTORY_BYTES = 64 << 20;
+import { MAX_CENTRAL_DIRECTORY_BYTES } from "../../harness/dataset-limits";
+
+// A 3,000-entry contest archive has a ~0.5 MB central directory; the cap and the largest object
+// count it admits (which the stack config enforces) are in harness/dataset-limits.ts.
+export { MAX_CENTRAL_DIRECTORY_BYTES };
 const LOCAL_SIGNATURE = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 /** One tail read also covers the central directory of a contest archive (3,000 entries is about
  *  0.5 MB), saving a second round trip; moto in particular pays a full object copy per range. */

@@ -21,6 +21,14 @@
 import { z } from "zod";
 import { INVOKE_TIMEOUT_S, LAMBDA_SERVICE_RETRY, catchAll } from "../asl-common";
 
+/**
+ * How long the root waits for one configuration's child execution: 2 days, far above a
+ * production configuration (330 samples of at most a few minutes each). It must be set: the local
+ * interpreter cuts a Task without TimeoutSeconds at 60 s (asl-common.ts), which would start the
+ * next memory size while the child still samples.
+ */
+export const CONFIGURATION_TIMEOUT_S = 2 * 24 * 3600;
+
 /** Step Functions runs at most 40 iterations of an inline Map at once. */
 export const MAX_INLINE_MAP_CONCURRENCY = 40;
 
@@ -108,6 +116,7 @@ export function rootDefinition(input: MatrixDefinitionParams): Record<string, un
                       Input: { "config.$": "$", "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$": "$$.Execution.Id" },
                     },
                     ResultSelector: { "status.$": "$.Status" },
+                    TimeoutSeconds: CONFIGURATION_TIMEOUT_S,
                     // One configuration's failure is recorded in its aggregates; the run goes on.
                     Catch: catchAll("$.error", "ConfigurationFailed"),
                     End: true,

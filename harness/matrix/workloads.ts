@@ -10,6 +10,7 @@ import { ManifestError, parseJsonManifest, subfolders } from "../manifest";
 import { repoRoot } from "../repo-root";
 
 export { packageMatrixFunction, type PackageMatrixOptions } from "./package-workload";
+export { hostArchitecture, RustTargetUnavailableError } from "./rust-build";
 
 export const WORKLOADS = ["cpu", "memory", "light"] as const;
 export type Workload = (typeof WORKLOADS)[number];

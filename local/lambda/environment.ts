@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { pythonSdkPath } from "./python-sdk";
 import { nodeFor, pythonFor } from "./runtime-versions";
 import type { LocalFunction } from "./types";
 
@@ -58,6 +59,12 @@ export function lambdaEnvironment({ fn, runtimeApi, tmpDir }: InstanceEnvInput):
   // OS-only runtimes (provided.*) have no AWS_EXECUTION_ENV on Lambda.
   if (isNode || isPython) env.AWS_EXECUTION_ENV = `AWS_Lambda_${fn.runtime}`;
   if (isNode) env.NODE_PATH = fn.environment.NODE_PATH ?? fn.codeDir;
+  // Lambda's Python runtimes put their boto3/botocore (/var/runtime) on PYTHONPATH; the runtime
+  // inserts the function's folder before it (python-runtime.py), so a vendored SDK still wins.
+  if (isPython) {
+    const path = fn.environment.PYTHONPATH ?? pythonSdkPath().path;
+    if (path) env.PYTHONPATH = path;
+  }
   if (tmpDir) env.TMPDIR = tmpDir;
   return env;
 }

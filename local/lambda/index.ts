@@ -3,6 +3,7 @@
 export { LambdaSandboxes } from "./sandboxes";
 export { cpuQuotaUs, cgroupV1Writable } from "./cgroups";
 export { billedDurationMs, reportLine } from "./report";
+export { localRuntimeAvailability, type RuntimeAvailability } from "./runtime-versions";
 export {
   InvalidRequestContentException,
   LocalFunction,

@@ -30,6 +30,12 @@ export interface CraftEntry {
   central?: Partial<HeaderFields & { offset: number; extra: Buffer }>;
   /** Unreferenced bytes written just before this entry's local header. */
   gapBefore?: Buffer;
+  /** "Version needed to extract" in both headers; default 20, or 45 with zip64. */
+  versionNeeded?: number;
+  /** Central directory external attributes; default: Unix regular file 0644. */
+  externalAttributes?: number;
+  /** Extra fields appended (after any zip64 field) in both headers. */
+  extra?: Buffer;
 }
 
 interface EndFields {
@@ -43,6 +49,8 @@ export interface CraftOptions {
   zip64End?: boolean;
   eocd?: Partial<EndFields>;
   zip64Record?: Partial<EndFields>;
+  /** "Number of this disk" in the classic end record (default 0). */
+  eocdDisk?: number;
   /** Overrides the locator's pointer to the zip64 end record. */
   zip64LocatorOffset?: number;
   comment?: Buffer;
@@ -81,11 +89,13 @@ export function craftZip(entries: CraftEntry[], options: CraftOptions = {}): Buf
     };
     const localOffset = offset;
     const localName = Buffer.from(local.name);
-    const localExtra = e.zip64
-      ? Buffer.concat([u16(1), u16(16), u64(e.descriptor ? 0 : local.size), u64(e.descriptor ? 0 : local.compressedSize)])
-      : Buffer.alloc(0);
+    const localExtra = Buffer.concat([
+      e.zip64 ? Buffer.concat([u16(1), u16(16), u64(e.descriptor ? 0 : local.size), u64(e.descriptor ? 0 : local.compressedSize)]) : Buffer.alloc(0),
+      e.extra ?? Buffer.alloc(0),
+    ]);
+    const versionNeeded = e.versionNeeded ?? (e.zip64 ? 45 : 20);
     push(Buffer.concat([
-      u32(0x04034b50), u16(e.zip64 ? 45 : 20), u16(local.flags), u16(local.method), u16(0), u16(DOS_DATE_1980),
+      u32(0x04034b50), u16(versionNeeded), u16(local.flags), u16(local.method), u16(0), u16(DOS_DATE_1980),
       u32(local.crc),
       u32(e.zip64 ? 0xffffffff : local.compressedSize), u32(e.zip64 ? 0xffffffff : local.size),
       u16(localName.length), u16(localExtra.length), localName, localExtra,
@@ -103,12 +113,15 @@ export function craftZip(entries: CraftEntry[], options: CraftOptions = {}): Buf
     }
     const c = { ...real, offset: localOffset, ...e.central };
     const centralName = Buffer.from(c.name);
-    const centralExtra = c.extra ?? (e.zip64 ? Buffer.concat([u16(1), u16(24), u64(c.size), u64(c.compressedSize), u64(c.offset)]) : Buffer.alloc(0));
+    const centralExtra = c.extra ?? Buffer.concat([
+      e.zip64 ? Buffer.concat([u16(1), u16(24), u64(c.size), u64(c.compressedSize), u64(c.offset)]) : Buffer.alloc(0),
+      e.extra ?? Buffer.alloc(0),
+    ]);
     central.push(Buffer.concat([
-      u32(0x02014b50), u16(0x031e), u16(e.zip64 ? 45 : 20), u16(c.flags), u16(c.method), u16(0), u16(DOS_DATE_1980),
+      u32(0x02014b50), u16(0x031e), u16(versionNeeded), u16(c.flags), u16(c.method), u16(0), u16(DOS_DATE_1980),
       u32(c.crc),
       u32(e.zip64 ? 0xffffffff : c.compressedSize), u32(e.zip64 ? 0xffffffff : c.size),
-      u16(centralName.length), u16(centralExtra.length), u16(0), u16(0), u16(0), u32(0o100644 << 16),
+      u16(centralName.length), u16(centralExtra.length), u16(0), u16(0), u16(0), u32(e.externalAttributes ?? 0o100644 << 16),
       u32(e.zip64 ? 0xffffffff : c.offset),
       centralName, centralExtra,
     ]));
@@ -130,7 +143,7 @@ export function craftZip(entries: CraftEntry[], options: CraftOptions = {}): Buf
     classic = { entries: 0xffff, cdSize: 0xffffffff, cdOffset: 0xffffffff, ...options.eocd };
   }
   push(Buffer.concat([
-    u32(0x06054b50), u16(0), u16(0), u16(classic.entries), u16(classic.entries),
+    u32(0x06054b50), u16(options.eocdDisk ?? 0), u16(0), u16(classic.entries), u16(classic.entries),
     u32(classic.cdSize), u32(classic.cdOffset), u16(comment.length), comment,
   ]));
   if (options.trailing) push(options.trailing);
