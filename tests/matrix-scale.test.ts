@@ -166,8 +166,4 @@ describe("a production run of the default 42 functions stays under Step Function
     expect(largest.bytes, largest.where).toBeLessThan(LIMIT_BYTES);
     console.info(`configuration execution: ${history} history events for ${calls} sampler calls (quota ${MAX_HISTORY_EVENTS}); largest payload ${largest.bytes} B (${largest.where})`);
   });
-
-  it("refuses a bound above an inline Map's 40 concurrent iterations", () => {
-    expect(() => rootDefinition({ ...PARAMS, maxParallel: 41 })).toThrow(/must be at most 40/);
-  });
 });
