@@ -35,8 +35,9 @@ export interface PreparedMatrix {
 
 export const ARM64_HOW_TO =
   "To deploy the arm64 Rust functions, run `pulumi up` where an aarch64 binary can be built: on an arm64 machine or CI runner " +
-  "(e.g. a Graviton instance or GitHub's ubuntu-24.04-arm), or on x86_64 with `rustup target add aarch64-unknown-linux-gnu`, " +
-  "a linker (`apt-get install gcc-aarch64-linux-gnu`, CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc) or cargo-zigbuild. " +
+  "(e.g. a Graviton instance or GitHub's ubuntu-24.04-arm), or on x86_64 with `rustup target add aarch64-unknown-linux-gnu` and a linker " +
+  "(`apt-get install gcc-aarch64-linux-gnu`, CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc); either way the bootstrap " +
+  "must need glibc <= 2.34, AL2023's (workloads/README.md). " +
   "Or leave them out: `pulumi config set --path 'matrix.architectures[0]' x86_64`, or drop provided.al2023 from matrix.runtimes.";
 
 export async function prepareMatrix(p: { namePrefix: string; selection: MatrixSelection; workloadsRoot?: string }): Promise<PreparedMatrix> {
