@@ -9,6 +9,7 @@ import { executionResult, startExecution, stopExecution, watchExecution } from "
 import { askOnTerminal, handleInterrupts, type InterruptDecision } from "./aws-interrupt";
 import { loadStackOutputs, regionOfArn, selectContenders } from "./aws-outputs";
 import { ProgressReporter, reportScores } from "./progress";
+import { keepRunResult } from "./results-store";
 import { renderResultTable, useColor } from "./table";
 
 export const usage = `usage: pulumi stack output --json | bench aws [options]
@@ -24,7 +25,8 @@ options:
   --execution <arn>       attach to an execution that is already running (or finished)
   --contenders <a,b>      run only these contenders (<lang>-<dev_id> selects every architecture)
   --name <name>           execution name (default bench-<UTC time>-<random>)
-  --out <file>            write the result document (JSON) there
+  --out <file>            write the result document (JSON) there (it is also kept under
+                          results/ for bench report --history)
   --poll-seconds <s>      how often to poll the execution (default 2)
   -h, --help              this help
 
@@ -129,6 +131,7 @@ export async function run(argv: string[]): Promise<number> {
       await writeFile(flags.out, `${JSON.stringify(result, null, 2)}\n`);
       process.stderr.write(`result document written to ${flags.out}\n`);
     }
+    await keepRunResult("contest", result);
     return EXIT.ok;
   } finally {
     progress.close();

@@ -34,6 +34,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "check one archive (file.zip or s3://bucket/key) with the harness's validator",
     load: () => import("./validate"),
   },
+  report: {
+    summary: "write one self-contained HTML report (charts, tables) from result documents, or --history",
+    load: () => import("./report"),
+  },
   new: {
     summary: "scaffold a new Node contender folder: bench new <lang> <dev_id>",
     load: () => import("./new"),

@@ -6,6 +6,7 @@ import { TASK_STATES } from "../harness/definition";
 import type { TaskObserver } from "../local/task-handlers";
 import { EXIT, parseCommandArgs, positiveInt, positiveNumber } from "./args";
 import { ProgressReporter, reportScores, type ProgressSink } from "./progress";
+import { keepRunResult } from "./results-store";
 import { renderResultTable, useColor } from "./table";
 import { taskErrorText } from "./task-error";
 
@@ -38,7 +39,10 @@ options:
                            <lang>-<dev_id>-<arch>); default: all
   --contenders-dir <dir>   an extra folder of <lang>/<dev_id>/contender.json (repeatable)
   --prefix <prefix>        key prefix of the source objects (default ${LOCAL_DEFAULTS.prefix})
-  --out <file>             write the result document (JSON) there
+  --out <file>             write the result document (JSON) there (it is also kept under
+                           results/ for bench report --history)
+  --report                 also write the HTML report of this run next to the kept document
+                           and print its path
   --verbose                print every function's log lines on stderr
   -h, --help               this help
 
@@ -94,6 +98,7 @@ export async function run(argv: string[]): Promise<number> {
       "contenders-dir": { type: "string", multiple: true },
       prefix: { type: "string" },
       out: { type: "string" },
+      report: { type: "boolean" },
       verbose: { type: "boolean" },
     },
     { min: 0, max: 0 },
@@ -161,6 +166,7 @@ export async function run(argv: string[]): Promise<number> {
       await writeFile(flags.out, `${JSON.stringify(report.result, null, 2)}\n`);
       process.stderr.write(`result document written to ${flags.out}\n`);
     }
+    await keepRunResult("contest", report.result, { report: flags.report, measuredHere: true });
     return EXIT.ok;
   } finally {
     progress.close();

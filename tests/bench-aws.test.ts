@@ -85,6 +85,10 @@ describe("bench aws against moto Step Functions", () => {
     expect(result.stderr).toMatch(/typescript-reference-arm64: #1 at \$0\.000161\/run/);
     expect(result.stderr).toMatch(/typescript-broken-arm64: failed: crash: run 0/);
     expect(JSON.parse(await readFile(out, "utf8"))).toEqual(RESULT_DOCUMENT);
+    // ... and kept under the results folder for bench report --history.
+    const kept = /kept as (\S+-contest\.json)\n/.exec(result.stderr)?.[1];
+    expect(kept?.startsWith(process.env.BENCH_RESULTS_DIR!)).toBe(true);
+    expect(JSON.parse(await readFile(kept!, "utf8"))).toEqual(RESULT_DOCUMENT);
   });
 
   it("a failing execution exits 1 with the error and cause, and prints no table", async () => {

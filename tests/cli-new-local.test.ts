@@ -45,6 +45,7 @@ it("bench new typescript someone, then bench local --contenders typescript-someo
     "--size-mb", "1",
     "--runs", "2",
     "--out", out,
+    "--report",
   ]);
   expect(local.stderr).not.toMatch(/bench local:/); // no harness error
   expect(local.code).toBe(0);
@@ -53,4 +54,11 @@ it("bench new typescript someone, then bench local --contenders typescript-someo
   const doc = parsePayload(ResultDocument, JSON.parse(await readFile(out, "utf8")), "result document");
   expect(doc.failure).toEqual([]);
   expect(doc.success.map((r) => [r.rank, r.contender, r.runs_count])).toEqual([[1, "typescript-someone-arm64", 2]]);
+  // --report: the run's HTML report, next to the document kept for bench report --history.
+  const report = /report written to (\S+\.html)\n/.exec(local.stderr)?.[1];
+  expect(report?.startsWith(process.env.BENCH_RESULTS_DIR!)).toBe(true);
+  const html = await readFile(report!, "utf8");
+  expect(html).toContain("Measured locally on ");
+  expect(html).toContain("typescript-someone-arm64");
+  expect(JSON.parse(await readFile(report!.replace(/\.html$/, ".json"), "utf8"))).toEqual(doc);
 });
