@@ -22,6 +22,7 @@ import { jsonOrValue, loadOutputs, regionOfArn } from "./aws-outputs";
 import { MatrixHistoryTracker } from "./matrix-aws-history";
 import { formatEstimate, renderSummary } from "./matrix-output";
 import { ProgressReporter } from "./progress";
+import { keepRunResult } from "./results-store";
 import { parseJsonText } from "./task-error";
 
 const COMMAND = "bench matrix aws";
@@ -42,7 +43,8 @@ options:
   --from-table <run-id>   no execution: rebuild the result document of a past run from the table
   --name <name>           execution name = run id (default matrix-<UTC time>-<random>)
   --yes                   start without asking (required without a terminal)
-  --out <file>            write the result document (JSON) there
+  --out <file>            write the result document (JSON) there (a run's is also kept under
+                          results/ for bench report --history)
   --poll-seconds <s>      how often to poll the execution (default 10)
   -h, --help              this help
 
@@ -202,6 +204,8 @@ async function runAws(argv: string[]): Promise<number> {
     const document = await readResultDocument(dynamo, settings.table, settings.run_id);
     progress.close();
     await writeDocument(document, flags.out);
+    // Kept like every run's document, for bench report --history (a failure to keep only warns).
+    await keepRunResult("matrix", document);
     return EXIT.ok;
   } finally {
     progress.close();

@@ -71,6 +71,10 @@ describe("bench matrix aws against moto", () => {
     expect(document).toEqual(await readResultDocument(d.dynamo, d.table, "matrix-run-1"));
     expect(document.run).toEqual(expected.run);
     expect(document.aggregates).toHaveLength(6);
+    // ... and kept under the results folder for bench report --history, like bench aws's.
+    const kept = /kept as (\S+-matrix\.json)\n/.exec(result.stderr)?.[1];
+    expect(kept?.startsWith(process.env.BENCH_RESULTS_DIR!)).toBe(true);
+    expect(JSON.parse(await readFile(kept!, "utf8"))).toEqual(document);
   });
 
   it("does not start without confirmation when no terminal can answer", async () => {
