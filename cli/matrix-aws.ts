@@ -138,10 +138,11 @@ async function runAws(argv: string[]): Promise<number> {
   let dynamo: DynamoDBClient | undefined;
   try {
     let executionArn: string;
+    let hello: string;
     if (flags.execution !== undefined) {
       executionArn = flags.execution;
       client = new SFNClient({ region: regionOfArn(executionArn) });
-      progress.note(`attached to ${executionArn}`);
+      hello = `attached to ${executionArn}`;
     } else {
       const outputs = await loadOutputs(MatrixStackOutputs, COMMAND, flags.outputs);
       const name = flags.name ?? executionName().replace(/^bench-/, "matrix-");
@@ -161,7 +162,7 @@ async function runAws(argv: string[]): Promise<number> {
         }
       }
       executionArn = await startExecution(client, outputs.matrixStateMachineArn, input, name);
-      progress.note(`started ${executionArn} (run ${name}, results in ${outputs.resultsTableName})`);
+      hello = `started ${executionArn} (run ${name}, results in ${outputs.resultsTableName})`;
     }
 
     const sfn = client;
@@ -184,6 +185,8 @@ async function runAws(argv: string[]): Promise<number> {
         if (decision === "leave") interrupted.abort(decision);
       },
     });
+    // Said once Ctrl-C is handled: from here on an interrupt never loses the execution's ARN.
+    progress.note(hello);
     let described;
     try {
       described = await watchExecution(client, executionArn, progress, { pollMs, signal: interrupted.signal, tracker: MatrixHistoryTracker.factory });
