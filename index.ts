@@ -54,14 +54,16 @@ if (prepared.length === 0) {
   );
 }
 
-// Step Functions' execution history quota (25,000 events, hard): one execution runs every
-// deployed contender, and inline Map iterations all count in its history (harness/definition.ts).
+// Step Functions' execution history quota (25,000 events, hard), per execution: each contender's
+// runs and validations count in its own child execution, the parent holds a few events per
+// contender (harness/history.ts). Checked before any resource is registered.
 const maxContenders = maxContendersPerExecution(config.runsPerContender);
 if (prepared.length > maxContenders) {
   throw new Error(
-    `${prepared.length} contender functions at runsPerContender ${config.runsPerContender} would exceed Step Functions' ` +
-      `history quota of ${MAX_HISTORY_EVENTS} events per execution (at most ${maxContenders} fit): ` +
-      "lower runsPerContender, or deploy fewer with the contenders config",
+    maxContenders === 0
+      ? `runsPerContender ${config.runsPerContender}: one contender's execution would come near Step Functions' history quota of ${MAX_HISTORY_EVENTS} events`
+      : `${prepared.length} contender functions exceed the ${maxContenders} one execution can take ` +
+          `(its scores must fit in 256 KiB and its history in ${MAX_HISTORY_EVENTS} events): deploy fewer with the contenders config`,
   );
 }
 
@@ -110,7 +112,6 @@ const factory = new ContenderFactory("contender", {
   bucketArn: bucket.bucketArn,
   filesPrefix: config.filesPrefix,
   logRetentionDays,
-  functionNamePrefix: prefix,
 });
 
 const workflow = new BenchmarkStateMachine("benchmark", {
@@ -124,6 +125,7 @@ const workflow = new BenchmarkStateMachine("benchmark", {
   filesPrefix: config.filesPrefix,
   runsPerContender: config.runsPerContender,
   maxConcurrency: config.maxConcurrency,
+  contenderConcurrency: config.contenderConcurrency,
   maxRunTimeMs: config.maxRunTimeMs,
   expectedObjectCount: config.objectCount,
   region,
@@ -150,6 +152,8 @@ const contenderNames = Object.keys(factory.contenders).sort();
 
 export const bucketName = bucket.bucketName;
 export const stateMachineArn = workflow.arn;
+/** The machine that runs one contender (started by stateMachineArn once per contender). */
+export const contenderStateMachineArn = workflow.contenderArn;
 /** Exactly the state machine's input: `--input "$(pulumi stack output executionInput --json)"`. */
 export const executionInput = pulumi
   .all(contenderNames.map((name) => factory.contenders[name]!.arn))

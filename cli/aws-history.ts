@@ -1,6 +1,8 @@
 // Turns Step Functions execution-history events into progress events, from the contracts rather
 // than from state names: the outer Map iterates over the execution input's `contenders` (iteration
-// i = contenders[i]); an inner iteration whose final output is a RunOutcome is a finished run; a
+// i = contenders[i]); a state of that iteration whose output is a ContenderScore means the
+// contender's child execution ended and was scored (its runs and validations are in the child's
+// own history, which is not read here); an inner iteration whose final output is a RunOutcome is a finished run; a
 // state output carrying a ValidationOutcome under `validation` is the validation; a task whose
 // Payload is the scorer's rank event is the ranking. That also holds for Pass states standing in for tasks.
 //
@@ -8,7 +10,8 @@
 // moto) links an event to the previous one of the same branch: MapIterationStarted opens an
 // iteration frame, MapIteration{Succeeded,Failed,Aborted} closes it for the events that follow.
 import type { HistoryEvent } from "@aws-sdk/client-sfn";
-import { RankEvent, RunOutcome, ValidationOutcome } from "../harness/contracts";
+import { z } from "zod";
+import { RankableScore, RankEvent, RunOutcome, ValidationOutcome } from "../harness/contracts";
 import type { ExecutionInput } from "./aws-outputs";
 import type { ProgressSink } from "./progress";
 import { parseJsonText, taskErrorText } from "./task-error";
@@ -30,6 +33,7 @@ export class ExecutionHistoryTracker {
   private readonly events = new Map<number, HistoryEvent>();
   private readonly startedContenders = new Set<number>();
   private readonly validated = new Set<number>();
+  private readonly finished = new Set<number>();
   private readonly runsStarted = new Set<number>();
   private lastId = 0;
   private rankingNoted = false;
@@ -114,17 +118,29 @@ export class ExecutionHistoryTracker {
       return;
     }
     if (event.type?.endsWith("StateExited") && path.length === 1 && contender !== undefined) {
-      const output = stateOutput(event) as { validation?: unknown } | undefined;
-      const validation = ValidationOutcome.safeParse(output?.validation);
-      if (validation.success && !this.validated.has(contender)) {
+      // The contender's child execution ended and was scored: the iteration's output is its score.
+      const score = RankableScore.safeParse(stateOutput(event));
+      if (score.success && !this.finished.has(contender)) {
+        this.finished.add(contender);
+        const s = score.data;
+        this.sink.onEvent({ kind: "finished", contender: this.contenderName(contender), ok: "success" in s, detail: "failure" in s ? s.failure.reason : undefined });
+        return;
+      }
+      const output = stateOutput(event) as { validations?: unknown } | undefined;
+      const validations = z.array(ValidationOutcome).safeParse(output?.validations);
+      if (validations.success && !this.validated.has(contender)) {
         this.validated.add(contender);
-        const v = validation.data;
-        this.sink.onEvent({
-          kind: "validated",
-          contender: this.contenderName(contender),
-          ok: v.ok,
-          detail: v.ok ? undefined : taskErrorText(v.error),
-        });
+        for (const v of validations.data) {
+          const ok = "ok" in v && v.ok;
+          const error = "harness_error" in v ? v.harness_error : !v.ok ? v.error : undefined;
+          this.sink.onEvent({
+            kind: "validated",
+            contender: this.contenderName(contender),
+            run: v.index + 1,
+            ok,
+            detail: error ? taskErrorText(error) : undefined,
+          });
+        }
       }
       return;
     }

@@ -4,7 +4,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { TASK_STATES } from "../harness/definition";
 import type { TaskObserver } from "../local/task-handlers";
-import { EXIT, parseCommandArgs, positiveInt, positiveNumber } from "./args";
+import { EXIT, UsageError, parseCommandArgs, positiveInt, positiveNumber } from "./args";
 import { ProgressReporter, reportScores, type ProgressSink } from "./progress";
 import { keepRunResult } from "./results-store";
 import { renderResultTable, useColor } from "./table";
@@ -33,6 +33,9 @@ options:
   --seed <seed>            dataset seed: the same seed gives the same bytes (default ${LOCAL_DEFAULTS.seed})
   --runs <n>               runs per contender, in parallel (default ${LOCAL_DEFAULTS.runs})
   --max-concurrency <n>    parallel runs per contender at most (default: all runs)
+  --contender-concurrency <n>
+                           contenders running at once (default: all; 1 = one at a time, for
+                           timings no other contender disturbs)
   --max-run-time-s <s>     time budget: mean + stddev of a contender's runs must stay below
                            (default ${LOCAL_DEFAULTS.maxRunTimeS})
   --contenders <a,b>       only these (<lang>-<dev_id> for every architecture, or
@@ -49,31 +52,41 @@ options:
 exit codes: 0 the run completed (contender failures are results), 1 the harness failed,
             2 usage error.`;
 
-const ARCHIVE_KEY = /^archives\/([^/]+)\/[^/]+\/run-(\d+)\.zip$/;
+/** `archives/<contender>/<execution>/<random id>.zip`: the key names the contender, never the run. */
+const ARCHIVE_KEY = /^archives\/([^/]+)\/[^/]+\/[^/]+\.zip$/;
 
-/** Turns the engine's Task calls into progress events: who runs, which run ended, validation. */
+/**
+ * Turns the engine's Task calls into progress events: who runs, how many runs ended, each
+ * validation. Runs are numbered in the order they end (the key does not say which run it is).
+ */
 export function progressObserver(sink: ProgressSink, runsPerContender?: number): TaskObserver {
   const started = new Set<string>();
+  const ended = new Map<string, number>();
+  const validated = new Map<string, number>();
+  const next = (counts: Map<string, number>, contender: string) => {
+    const n = (counts.get(contender) ?? 0) + 1;
+    counts.set(contender, n);
+    return n;
+  };
   let rankingNoted = false;
   return (call) => {
     const input = call.input as { Payload?: { archive_key?: unknown } } | null;
     const key = typeof input?.Payload?.archive_key === "string" ? input.Payload.archive_key : "";
-    const match = ARCHIVE_KEY.exec(key);
-    const contender = match?.[1];
-    const run = Number(match?.[2] ?? 0);
+    const contender = ARCHIVE_KEY.exec(key)?.[1];
     if (call.stateName === TASK_STATES.invokeContender && contender) {
       if (call.phase === "started" && !started.has(contender)) {
         started.add(contender);
         sink.onEvent({ kind: "started", contender, runs: runsPerContender });
       } else if (call.phase === "ended") {
-        sink.onEvent({ kind: "run-finished", contender, run, ok: true });
+        sink.onEvent({ kind: "run-finished", contender, run: next(ended, contender), ok: true });
       } else if (call.phase === "failed") {
-        sink.onEvent({ kind: "run-finished", contender, run, ok: false, detail: taskErrorText(call.error) });
+        sink.onEvent({ kind: "run-finished", contender, run: next(ended, contender), ok: false, detail: taskErrorText(call.error) });
       }
     } else if (call.stateName === TASK_STATES.validateArchive && contender && call.phase !== "started") {
       sink.onEvent({
         kind: "validated",
         contender,
+        run: next(validated, contender),
         ok: call.phase === "ended",
         detail: call.phase === "failed" ? taskErrorText(call.error) : undefined,
       });
@@ -93,6 +106,7 @@ export async function run(argv: string[]): Promise<number> {
       seed: { type: "string" },
       runs: { type: "string" },
       "max-concurrency": { type: "string" },
+      "contender-concurrency": { type: "string" },
       "max-run-time-s": { type: "string" },
       contenders: { type: "string" },
       "contenders-dir": { type: "string", multiple: true },
@@ -115,6 +129,7 @@ export async function run(argv: string[]): Promise<number> {
     seed: flags.seed ?? LOCAL_DEFAULTS.seed,
     runsPerContender: runs,
     maxConcurrency: positiveInt(flags["max-concurrency"], "max-concurrency") ?? runs,
+    contenderConcurrency: positiveInt(flags["contender-concurrency"], "contender-concurrency") ?? 0,
     maxRunTimeMs: (positiveNumber(flags["max-run-time-s"], "max-run-time-s") ?? LOCAL_DEFAULTS.maxRunTimeS) * 1000,
     filesPrefix: flags.prefix ?? LOCAL_DEFAULTS.prefix,
     contenders: (flags.contenders ?? "").split(",").map((s) => s.trim()).filter(Boolean),
@@ -123,9 +138,12 @@ export async function run(argv: string[]): Promise<number> {
   // Loaded here so `bench local --help` and usage errors stay instant.
   const { repoRoot } = await import("../harness/repo-root");
   const { runLocalBench } = await import("../local/bench");
+  const { UnknownContenderError } = await import("../harness/selection");
   const { join, resolve } = await import("node:path");
-  const extraRoots = (flags["contenders-dir"] ?? []).map((dir) => resolve(dir));
-  const contendersRoots = extraRoots.length ? [join(repoRoot(), "contenders"), ...extraRoots] : undefined;
+  const defaultRoot = join(repoRoot(), "contenders");
+  // contenders/ itself given again is not a second root (its contenders would be found twice).
+  const extraRoots = [...new Set((flags["contenders-dir"] ?? []).map((dir) => resolve(dir)))].filter((dir) => dir !== defaultRoot);
+  const contendersRoots = extraRoots.length ? [defaultRoot, ...extraRoots] : undefined;
 
   const progress = new ProgressReporter();
   try {
@@ -168,6 +186,10 @@ export async function run(argv: string[]): Promise<number> {
     }
     await keepRunResult("contest", report.result, { report: flags.report, measuredHere: true });
     return EXIT.ok;
+  } catch (error) {
+    // A name that matches no contender is a mistake in what was typed: exit 2, like any usage error.
+    if (error instanceof UnknownContenderError) throw new UsageError(`--contenders: ${error.message}`, false);
+    throw error;
   } finally {
     progress.close();
   }

@@ -42,6 +42,11 @@ export function scaffoldManifest(lang: string, devId: string): ContenderManifest
   };
 }
 
+/** Quotes a path for a POSIX shell when it holds anything but safe characters. */
+export function shellQuote(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
+}
+
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommandArgs(argv, { "contenders-dir": { type: "string" } }, { min: 2, max: 2 });
   if (parsed === "help") {
@@ -59,7 +64,8 @@ export async function run(argv: string[]): Promise<number> {
   if (key.length > MAX_CONTENDER_KEY_LENGTH) {
     throw new UsageError(`contender key "${key}" is ${key.length} characters; <lang>-<dev_id>-<arch> must fit in ${MAX_CONTENDER_KEY_LENGTH}: choose a shorter dev_id`);
   }
-  const root = path.resolve(parsed.values["contenders-dir"] ?? path.join(repoRoot(), "contenders"));
+  const defaultRoot = path.join(repoRoot(), "contenders");
+  const root = path.resolve(parsed.values["contenders-dir"] ?? defaultRoot);
   const dir = path.join(root, lang, devId);
   if (existsSync(dir)) throw new UsageError(`${displayPath(dir)} already exists: refusing to overwrite it`, false);
 
@@ -87,7 +93,8 @@ export async function run(argv: string[]): Promise<number> {
       "  contender.json   runtime, memory, architectures (see CONTRIBUTING.md)",
       "  src/index.ts     the handler: make it faster",
       "",
-      `run it locally:  npm run bench -- --contenders ${id}`,
+      // `bench local` only looks outside contenders/ when told to: say so in the command.
+      `run it locally:  npm run bench -- --contenders ${id}${root === defaultRoot ? "" : ` --contenders-dir ${shellQuote(displayPath(root))}`}`,
       "",
     ].join("\n"),
   );

@@ -11,8 +11,10 @@ export type ProgressEvent =
   | { kind: "runs-started"; contender: string; runs: number }
   /** One invocation ended; `detail` says why it failed (error name and message). */
   | { kind: "run-finished"; contender: string; run: number; ok: boolean; detail?: string }
-  /** Run 0's archive went through the validator. */
-  | { kind: "validated"; contender: string; ok: boolean; detail?: string }
+  /** One run's archive went through the validator (`run` = 1-based, when known). */
+  | { kind: "validated"; contender: string; ok: boolean; run?: number; detail?: string }
+  /** The contender's execution ended and was scored (ranking still to come); `detail` = failure reason. */
+  | { kind: "finished"; contender: string; ok: boolean; detail?: string }
   /** The scorer's verdict: `detail` is the price per run, or the failure reason. */
   | { kind: "scored"; contender: string; ok: boolean; detail?: string };
 
@@ -86,8 +88,14 @@ export class ProgressReporter implements ProgressSink {
         }
         break;
       case "validated":
-        state.validation = event.ok ? "ok" : "invalid";
-        if (!event.ok) state.lastFailure = event.detail;
+        // Every run's archive is validated: one invalid archive makes the contender's invalid.
+        if (!event.ok) {
+          state.validation = "invalid";
+          state.lastFailure = event.detail;
+        } else state.validation ??= "ok";
+        break;
+      case "finished":
+        state.verdict = event.ok ? "scored, waiting for the ranking" : `failed: ${event.detail ?? "see the table"}`;
         break;
       case "scored":
         state.done = true;
@@ -156,6 +164,7 @@ export class ProgressReporter implements ProgressSink {
         return `${prefix} run ${event.run} ${event.ok ? "ok" : `failed: ${event.detail ?? "?"}`}, ${this.runsText(state)}`;
       case "validated":
         return `${prefix} archive ${event.ok ? "valid" : `invalid: ${event.detail ?? "?"}`}`;
+      case "finished":
       case "scored":
         return `${prefix} ${state.verdict}`;
     }

@@ -1,11 +1,12 @@
 // `bench validate <file.zip | s3://bucket/key>`: the harness's own validator (functions/validate)
 // on one archive, to check a contender's output before (or after) a run.
 import { S3Client } from "@aws-sdk/client-s3";
-import { validateArchive, validateZipFile, isInvalidArchive, type ExpectedObject } from "../functions/validate";
+import { validateArchive, validateSource, validateZipFile, isInvalidArchive, type ExpectedObject } from "../functions/validate";
 import { listSourceObjects } from "../functions/validate/listing";
+import { s3Source } from "../functions/validate/sources";
 import { EXIT, UsageError, parseCommandArgs } from "./args";
 
-export const usage = `usage: bench validate <file.zip | s3://bucket/key> [--files s3://bucket/prefix] [--prefix <prefix>]
+export const usage = `usage: bench validate <file.zip | s3://bucket/key> [--files s3://bucket/prefix] [--prefix <prefix>] [--objects <n>]
 
 Checks one archive with the harness's validator and prints its summary (JSON) or the precise
 reason it is invalid.
@@ -18,6 +19,9 @@ reason it is invalid.
 options:
   --files <s3://bucket/prefix>  the source listing to check a local file against
   --prefix <prefix>             the source prefix for an s3:// archive (default: files)
+  --objects <n>                 for an s3:// archive: how many objects the stack put under the
+                                prefix (its objectCount); a listing that disagrees is reported
+                                as a dataset problem, as the state machine's validator does
   -h, --help                    this help
 
 exit codes: 0 valid, 1 invalid (or the archive could not be read), 2 usage error.`;
@@ -29,7 +33,7 @@ function parseS3Url(url: string, what: string): { bucket: string; key: string } 
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const parsed = parseCommandArgs(argv, { files: { type: "string" }, prefix: { type: "string" } }, { min: 1, max: 1 });
+  const parsed = parseCommandArgs(argv, { files: { type: "string" }, prefix: { type: "string" }, objects: { type: "string" } }, { min: 1, max: 1 });
   if (parsed === "help") {
     process.stdout.write(`${usage}\n`);
     return EXIT.ok;
@@ -38,6 +42,11 @@ export async function run(argv: string[]): Promise<number> {
   const isS3 = target.startsWith("s3://");
   if (isS3 && parsed.values.files !== undefined) throw new UsageError("--files is for a local file; for s3:// use --prefix");
   if (!isS3 && parsed.values.prefix !== undefined) throw new UsageError("--prefix is for an s3:// archive; for a file use --files");
+  if (!isS3 && parsed.values.objects !== undefined) throw new UsageError("--objects is for an s3:// archive");
+  const expectedCount = parsed.values.objects === undefined ? undefined : Number(parsed.values.objects);
+  if (expectedCount !== undefined && !(Number.isInteger(expectedCount) && expectedCount >= 0 && /^\d+$/.test(parsed.values.objects!))) {
+    throw new UsageError(`--objects must be a whole number of objects, got "${parsed.values.objects}"`);
+  }
 
   let client: S3Client | undefined;
   try {
@@ -46,8 +55,15 @@ export async function run(argv: string[]): Promise<number> {
       const { bucket, key } = parseS3Url(target, "the archive");
       const prefix = (parsed.values.prefix ?? "files").replace(/^\/+|\/+$/g, "");
       client = new S3Client({});
-      const listed = await listSourceObjects(client, bucket, prefix);
-      summary = await validateArchive(client, { bucket, archive_key: key, files_prefix: prefix, expected_object_count: listed.length });
+      if (expectedCount !== undefined) {
+        // Exactly the Lambda's job: one listing, checked against the stack's count.
+        summary = await validateArchive(client, { bucket, archive_key: key, files_prefix: prefix, expected_object_count: expectedCount });
+      } else {
+        // No count to check: list once and validate against that listing (listing twice and
+        // feeding the first count to the check made it a check that could never fail).
+        const listed = await listSourceObjects(client, bucket, prefix);
+        summary = { archive_key: key, ...(await validateSource(await s3Source(client, bucket, key), listed, `s3://${bucket}/${prefix}/`)) };
+      }
     } else {
       let expected: ExpectedObject[] | null = null;
       if (parsed.values.files !== undefined) {

@@ -1,5 +1,6 @@
-// One Lambda per (contender, architecture), all under one shared least-privilege role (DESIGN.md
-// decision 6). Adding a folder under contenders/ is all a contributor does to enter.
+// One Lambda per (contender, architecture), each under its OWN least-privilege role: a shared
+// role let any contender overwrite another's archives or scratch objects. Adding a folder under
+// contenders/ is all a contributor does to enter.
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
@@ -12,8 +13,6 @@ export interface ContenderFactoryArgs {
   bucketArn: pulumi.Input<string>;
   filesPrefix: string;
   logRetentionDays: number;
-  /** `<project>-<stack>`, the start of every contender function name. */
-  functionNamePrefix: string;
 }
 
 export interface DeployedContender {
@@ -25,8 +24,9 @@ export interface DeployedContender {
 const PLATFORM = { arm64: "linux/arm64", x86_64: "linux/amd64" } as const;
 
 export class ContenderFactory extends pulumi.ComponentResource {
-  readonly role: aws.iam.Role;
-  readonly rolePolicy: aws.iam.RolePolicy;
+  /** By contender key, like `functions`. */
+  readonly roles: Record<string, aws.iam.Role> = {};
+  readonly rolePolicies: Record<string, aws.iam.RolePolicy> = {};
   readonly functions: Record<string, aws.lambda.Function> = {};
   /** name (`<lang>-<dev_id>-<arch>`) -> what the stack output and the execution input need. */
   readonly contenders: Record<string, DeployedContender> = {};
@@ -38,22 +38,27 @@ export class ContenderFactory extends pulumi.ComponentResource {
     const logGroups = args.contenders.map((c) =>
       functionLogGroup(`${name}-${c.key}`, c.functionName, args.logRetentionDays, child),
     );
-    this.role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: assumeRolePolicy("lambda.amazonaws.com") }, child);
-    this.rolePolicy = new aws.iam.RolePolicy(
-      `${name}-role`,
-      {
-        role: this.role.id,
-        policy: pulumi
-          .all([args.bucketArn, pulumi.all(logGroups.map((g) => g.arn))])
-          .apply(([bucketArn, logGroupArns]) =>
-            policyJson(
-              contenderPolicy({ bucketArn, filesPrefix: args.filesPrefix, logGroupArns, namePrefix: args.functionNamePrefix }),
-              "contender role",
+    args.contenders.forEach((c, i) => {
+      // Named like its function (both at most 64 characters), so the console pairs them at a glance.
+      const role = new aws.iam.Role(
+        `${name}-${c.key}-role`,
+        { name: c.functionName, assumeRolePolicy: assumeRolePolicy("lambda.amazonaws.com") },
+        child,
+      );
+      this.roles[c.key] = role;
+      this.rolePolicies[c.key] = new aws.iam.RolePolicy(
+        `${name}-${c.key}-role`,
+        {
+          role: role.id,
+          policy: pulumi
+            .all([args.bucketArn, logGroups[i]!.arn])
+            .apply(([bucketArn, logGroupArn]) =>
+              policyJson(contenderPolicy({ bucketArn, filesPrefix: args.filesPrefix, contender: c.key, logGroupArn }), `contender role ${c.key}`),
             ),
-          ),
-      },
-      child,
-    );
+        },
+        child,
+      );
+    });
 
     const repositories = new Map<string, awsx.ecr.Repository>();
     args.contenders.forEach((c, i) => {
@@ -71,10 +76,10 @@ export class ContenderFactory extends pulumi.ComponentResource {
           { repositoryUrl: repo.url, context: c.package.context, platform: PLATFORM[c.architecture] },
           child,
         );
-        code = { role: this.role.arn, packageType: "Image", imageUri: image.imageUri };
+        code = { role: this.roles[c.key]!.arn, packageType: "Image", imageUri: image.imageUri };
       } else {
         const archive = c.package.zipFile ? { code: new pulumi.asset.FileArchive(c.package.zipFile) } : {};
-        code = { role: this.role.arn, ...zipCode(c.package.code), ...archive };
+        code = { role: this.roles[c.key]!.arn, ...zipCode(c.package.code), ...archive };
       }
       const fn = new aws.lambda.Function(
         `${name}-${c.key}`,
@@ -89,7 +94,7 @@ export class ContenderFactory extends pulumi.ComponentResource {
           loggingConfig: loggingConfig(logGroups[i]!),
         },
         // The policy first: a run started right after `pulumi up` must not meet AccessDenied.
-        { parent: this, dependsOn: [logGroups[i]!, this.rolePolicy] },
+        { parent: this, dependsOn: [logGroups[i]!, this.rolePolicies[c.key]!] },
       );
       this.functions[c.key] = fn;
       this.contenders[c.key] = { arn: fn.arn, architecture: c.architecture, memoryMb: m.memoryMb };

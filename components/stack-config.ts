@@ -2,7 +2,7 @@
 // fails `pulumi up` with the offending key named, before any resource is registered.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { MAX_RUNS_PER_CONTENDER } from "../harness/definition";
+import { MAX_CONTENDERS, MAX_RUNS_PER_CONTENDER } from "../harness/definition";
 import { MatrixConfig, ResultsTtlDays } from "./matrix/matrix-config";
 import { CENTRAL_DIRECTORY_BYTES_PER_ENTRY, MAX_CENTRAL_DIRECTORY_BYTES, MAX_OBJECT_COUNT, MAX_OBJECT_SIZE_MIB, MIB } from "../harness/dataset-limits";
 import { LAMBDA_RATES, isPricedRegion } from "../harness/pricing";
@@ -37,8 +37,13 @@ export const StackConfig = z.strictObject({
   seed: z.union([z.string().min(1), z.number().int()]),
   // The definition's own bound: one contender's runs must fit in a 256 KiB Step Functions payload.
   runsPerContender: positiveInt.max(MAX_RUNS_PER_CONTENDER),
-  /** Parallel runs of one contender (0 = all runs at once); contenders always run side by side. */
+  /** Parallel runs of one contender (0 = all runs at once). */
   maxConcurrency: z.number().int().min(0).max(1_000).default(0),
+  /**
+   * Contenders running at once: 0 = all (on AWS at most 40, the inline Map's limit), 1 = one at a
+   * time, for timings no other contender disturbs (concurrent contenders share S3 request rates).
+   */
+  contenderConcurrency: z.number().int().min(0).max(MAX_CONTENDERS).default(0),
   // A Lambda invocation cannot outlive 900 s, so neither can the budget of one run.
   maxRunTimeMs: positiveInt.max(900_000),
   filesPrefix: keyPrefix.default("files"),

@@ -1,28 +1,64 @@
-// One iteration of the `Contenders` Map: read the function's configuration, run it N times,
-// validate run 0's archive, delete the archives, and score the contender right here, so that
-// only its small ContenderScore leaves the iteration (its runs carry ~5.5 KB of log each).
+// The CONTENDER definition: one child execution per contender (started by the parent, see
+// definition.ts). It reads the function's configuration, runs it N times, validates EVERY run's
+// archive, deletes the archives and scores the contender, so that only its small ContenderScore
+// leaves the execution (its runs carry ~5.5 KB of log each).
 //
 //   GetFunctionConfiguration --catch--> RecordConfigError ------------------------------+
 //   HasRuntime? -> KeepZipConfig | KeepImageConfig          (image functions have no Runtime)
 //   RunIndices (Pass: [0..N-1]) -> Runs (Map of run-states.ts, MaxConcurrency = maxConcurrency)
-//   AllRunsSucceeded? -> ValidateArchive (run 0) [--catch--> RecordInvalidArchive]          |
-//   DeleteArchives (Map: DeleteArchive, errors ignored)                                     |
+//   AllRunsSucceeded? -> Validations (every run: validate, delete)                          |
+//                      | DeleteArchives (every run: delete)        (validation-states.ts)   |
 //   ValidationRan? -> RecordValidatedOutcome | RecordUnvalidatedOutcome   (= ContenderOutcome)
 //   ScoreContender (the scorer, action "score-contender") <--------------------------------+
-//     --catch InvalidPayloadError / UnknownRegionError--> ScorerRejectedInput (Fail: harness bug)
+//     --catch InvalidPayloadError / UnknownRegionError--> ScorerRejectedInput (a harness_error score)
 //     --catch anything else--> ScorerFailed (Pass: a "crash: scorer failed ..." failure row)
+//
+// Whatever this contender does can only fail THIS execution (a 300 KB return value raises
+// States.DataLimitExceeded, which no Catch can handle): the parent catches that and scores it
+// as this contender's failure, and every other contender keeps its result.
 //
 // "Did every run succeed?" is a Choice over $.runs[0].ok .. $.runs[N-1].ok (N is known when the
 // definition is built): plain comparisons that behave identically on both engines.
 // (States.ArrayContains($.runs[*].ok, false) also works locally for N >= 1, but a wildcard path
 // that matches nothing fails the whole execution there, like a filter does.)
-import type { DefinitionParams } from "./definition";
+import { parsePayload } from "./contracts";
+import { ContenderDefinitionParams } from "./definition";
 import { INVOKE_TIMEOUT_S, LAMBDA_SERVICE_RETRY, SDK_CALL_TIMEOUT_S, catchAll } from "./asl-common";
 import { runStates } from "./run-states";
+import { MAX_PARALLEL_VALIDATIONS, validationStates } from "./validation-states";
 import { TASK_STATES } from "./task-states";
 
-/** Input `{ contender, function_arn }`, output one ContenderScore. */
-export function contenderStates(p: DefinitionParams): Record<string, unknown> {
+/** The child state machine: input ContenderExecutionInput, output one ContenderScore. */
+export function buildContenderDefinition(input: ContenderDefinitionParams): Record<string, unknown> {
+  const p = parsePayload(ContenderDefinitionParams, input, "contender definition parameters");
+  return {
+    Comment: "s3-archive-bench: run one contender N times, validate every archive, clean up, score",
+    StartAt: TASK_STATES.getFunctionConfiguration,
+    // AWS ends the child here at the latest; the parent then scores it as a timeout.
+    TimeoutSeconds: contenderExecutionTimeoutS(p),
+    States: contenderStates(p),
+  };
+}
+
+/**
+ * Longest a contender's execution can take when every step uses its whole timeout: the runs in
+ * waves of `maxConcurrency`, each followed by its upload cleanup, the validations in waves of
+ * MAX_PARALLEL_VALIDATIONS, the configuration read and the scorer.
+ */
+export function contenderExecutionTimeoutS(p: ContenderDefinitionParams): number {
+  const waves = (n: number, perWave: number) => Math.ceil(n / (perWave === 0 ? n : perWave));
+  const run = INVOKE_TIMEOUT_S + 2 * SDK_CALL_TIMEOUT_S; // invoke, list uploads, abort uploads
+  const validation = INVOKE_TIMEOUT_S + SDK_CALL_TIMEOUT_S; // validate, delete
+  return (
+    SDK_CALL_TIMEOUT_S +
+    waves(p.runsPerContender, p.maxConcurrency) * run +
+    waves(p.runsPerContender, MAX_PARALLEL_VALIDATIONS) * validation +
+    INVOKE_TIMEOUT_S
+  );
+}
+
+/** The child's states: input `{ contender, function_arn, execution }`, output one ContenderScore. */
+export function contenderStates(p: ContenderDefinitionParams): Record<string, unknown> {
   const identity = { "contender.$": "$.contender", "function_arn.$": "$.function_arn" };
   // Replaces the state (no ResultPath): the full GetFunctionConfiguration response (environment,
   // layers, ...) does not ride along through the runs.
@@ -30,6 +66,7 @@ export function contenderStates(p: DefinitionParams): Record<string, unknown> {
     Type: "Pass",
     Parameters: {
       ...identity,
+      "execution.$": "$.execution",
       config: {
         "FunctionArn.$": "$.function_configuration.FunctionArn",
         ...(withRuntime ? { "Runtime.$": "$.function_configuration.Runtime" } : {}),
@@ -47,7 +84,7 @@ export function contenderStates(p: DefinitionParams): Record<string, unknown> {
   }));
   const outcome = (withValidation: boolean) => ({
     Type: "Pass",
-    Parameters: { ...identity, "config.$": "$.config", "runs.$": "$.runs", ...(withValidation ? { "validation.$": "$.validation" } : {}) },
+    Parameters: { ...identity, "config.$": "$.config", "runs.$": "$.runs", ...(withValidation ? { "validations.$": "$.validations" } : {}) },
     Next: TASK_STATES.scoreContender,
   });
   return {
@@ -85,70 +122,24 @@ export function contenderStates(p: DefinitionParams): Record<string, unknown> {
       MaxConcurrency: p.maxConcurrency,
       ItemSelector: {
         "function_arn.$": "$.function_arn",
+        "contender.$": "$.contender",
+        "execution.$": "$.execution",
         "index.$": "$$.Map.Item.Value",
-        "archive_key.$": "States.Format('archives/{}/{}/run-{}.zip', $.contender, $$.Execution.Name, $$.Map.Item.Value)",
+        "run_id.$": "States.UUID()",
       },
-      ItemProcessor: { ProcessorConfig: { Mode: "INLINE" }, StartAt: TASK_STATES.invokeContender, States: runStates(p) },
+      ItemProcessor: { ProcessorConfig: { Mode: "INLINE" }, StartAt: "NameArchive", States: runStates(p) },
       ResultPath: "$.runs",
       Next: "AllRunsSucceeded",
     },
     AllRunsSucceeded: {
       Type: "Choice",
-      Choices: [{ ...(allRunsOk.length === 1 ? allRunsOk[0] : { And: allRunsOk }), Next: TASK_STATES.validateArchive }],
+      Choices: [{ ...(allRunsOk.length === 1 ? allRunsOk[0] : { And: allRunsOk }), Next: "Validations" }],
       Default: "DeleteArchives",
     },
-    [TASK_STATES.validateArchive]: {
-      Type: "Task",
-      Resource: "arn:aws:states:::lambda:invoke",
-      Parameters: {
-        FunctionName: p.validatorArn,
-        Payload: {
-          bucket: p.bucket,
-          "archive_key.$": "$.runs[0].archive_key",
-          files_prefix: p.filesPrefix,
-          expected_object_count: p.expectedObjectCount,
-        },
-      },
-      ResultSelector: { ok: true, "result.$": "$.Payload" },
-      ResultPath: "$.validation",
-      TimeoutSeconds: INVOKE_TIMEOUT_S,
-      Retry: LAMBDA_SERVICE_RETRY,
-      Catch: catchAll("$.validation_error", "RecordInvalidArchive"),
-      Next: "DeleteArchives",
-    },
-    RecordInvalidArchive: {
-      Type: "Pass",
-      Parameters: { ok: false, "error.$": "$.validation_error" },
-      ResultPath: "$.validation",
-      Next: "DeleteArchives",
-    },
-    DeleteArchives: {
-      Type: "Map",
-      ItemsPath: "$.runs",
-      MaxConcurrency: p.maxConcurrency,
-      ItemSelector: { "archive_key.$": "$$.Map.Item.Value.archive_key" },
-      ItemProcessor: {
-        ProcessorConfig: { Mode: "INLINE" },
-        StartAt: TASK_STATES.deleteArchive,
-        States: {
-          [TASK_STATES.deleteArchive]: {
-            Type: "Task",
-            Resource: "arn:aws:states:::aws-sdk:s3:deleteObject",
-            Parameters: { Bucket: p.bucket, "Key.$": "$.archive_key" },
-            TimeoutSeconds: SDK_CALL_TIMEOUT_S,
-            // Best effort: the bucket's lifecycle rule expires archives/ anyway.
-            Catch: catchAll("$.delete_error", "ArchiveNotDeleted"),
-            End: true,
-          },
-          ArchiveNotDeleted: { Type: "Pass", End: true },
-        },
-      },
-      ResultPath: null,
-      Next: "ValidationRan",
-    },
+    ...validationStates(p, "ValidationRan"),
     ValidationRan: {
       Type: "Choice",
-      Choices: [{ Variable: "$.validation", IsPresent: true, Next: "RecordValidatedOutcome" }],
+      Choices: [{ Variable: "$.validations", IsPresent: true, Next: "RecordValidatedOutcome" }],
       Default: "RecordUnvalidatedOutcome",
     },
     RecordValidatedOutcome: outcome(true),
@@ -172,7 +163,9 @@ export function contenderStates(p: DefinitionParams): Record<string, unknown> {
       OutputPath: "$.Payload",
       Catch: [
         // The scorer refusing its input means the harness is wrong (a definition/contract
-        // mismatch, an unpriced region): fail the execution rather than blame every contender.
+        // mismatch, an unpriced region): a harness fault, which the parent turns into a failed
+        // execution. Not a Fail state here: the parent could not tell a child that failed that
+        // way from one sunk by its contender (both reach it as States.TaskFailed).
         { ErrorEquals: ["InvalidPayloadError", "UnknownRegionError"], ResultPath: "$.scorer_error", Next: "ScorerRejectedInput" },
         // Anything else (a scorer crash, Lambda service errors after retries) costs this
         // contender its result, not the others theirs. The text stays a bare error name: the
@@ -191,6 +184,12 @@ export function contenderStates(p: DefinitionParams): Record<string, unknown> {
       },
       End: true,
     },
-    ScorerRejectedInput: { Type: "Fail", ErrorPath: "$.scorer_error.Error", CausePath: "$.scorer_error.Cause" },
+    ScorerRejectedInput: {
+      Type: "Pass",
+      Parameters: {
+        harness_error: { "contender.$": "$.contender", "error.$": "$.scorer_error.Error", "cause.$": "$.scorer_error.Cause" },
+      },
+      End: true,
+    },
   };
 }

@@ -30,10 +30,15 @@ const keyPrefix = z
 
 // ---------------------------------------------------------------------------------------------
 // The contender event: the whole contract between the harness and a contender.
+// `archive_key` is `archives/<contender>/<execution>/<unguessable id>.zip`: it tells a contender
+// nothing about which run it is, so every run has to do the work. `scratch_prefix` (optional, so
+// older callers stay valid) is `scratch/<contender>`: the one prefix besides its own archives
+// that the contender's role may write, read back and delete.
 export const ContenderEvent = z.strictObject({
   bucket_name: nonEmpty,
   files_prefix: keyPrefix,
   archive_key: nonEmpty,
+  scratch_prefix: keyPrefix.optional(),
 });
 export type ContenderEvent = z.infer<typeof ContenderEvent>;
 
@@ -128,9 +133,16 @@ export const RunOutcome = z.discriminatedUnion("ok", [
 ]);
 export type RunOutcome = z.infer<typeof RunOutcome>;
 
-export const ValidationOutcome = z.discriminatedUnion("ok", [
-  z.object({ ok: z.literal(true), result: ValidateResult }),
-  z.object({ ok: z.literal(false), error: TaskError }),
+/**
+ * The validation of one run's archive (`index` = the run's). `error` is the validator's
+ * `InvalidArchive` verdict (the contender's fault); `harness_error` is anything else the validator
+ * Task ended with (the validator crashed, was throttled past its retries, or found the dataset
+ * not matching the stack): the harness's fault, never reported as the contender's `invalid:`.
+ */
+export const ValidationOutcome = z.union([
+  z.strictObject({ index: z.number().int().nonnegative(), ok: z.literal(true), result: ValidateResult }),
+  z.strictObject({ index: z.number().int().nonnegative(), ok: z.literal(false), error: TaskError }),
+  z.strictObject({ index: z.number().int().nonnegative(), harness_error: TaskError }),
 ]);
 export type ValidationOutcome = z.infer<typeof ValidationOutcome>;
 
@@ -141,8 +153,8 @@ export const ContenderOutcome = z.object({
   config: FunctionConfig.optional(),
   config_error: TaskError.optional(),
   runs: z.array(RunOutcome).default([]),
-  /** Absent when validation was skipped because a run failed. */
-  validation: ValidationOutcome.optional(),
+  /** One per run, in run order; empty when validation was skipped because a run failed. */
+  validations: z.array(ValidationOutcome).default([]),
 });
 export type ContenderOutcome = z.infer<typeof ContenderOutcome>;
 
@@ -216,10 +228,21 @@ export type UnrankedSuccessRow = z.infer<typeof UnrankedSuccessRow>;
  * itself produces when the scorer crashed on a contender:
  * `{ failure: { contender, reason: "crash: scorer failed for <name>: <Error>" } }`.
  */
-export const ContenderScore = z.union([
+export const RankableScore = z.union([
   z.strictObject({ success: UnrankedSuccessRow }),
   z.strictObject({ failure: FailureRow }),
 ]);
+export type RankableScore = z.infer<typeof RankableScore>;
+
+/**
+ * A fault of the harness met while scoring one contender (validator unavailable, dataset count
+ * mismatch, unpriced region). The workflow fails the whole execution with `error`/`cause` when a
+ * contender's execution hands this back: no ranking is published on a broken harness.
+ */
+export const HarnessFault = z.strictObject({ contender: z.string(), error: z.string().min(1), cause: z.string() });
+export type HarnessFault = z.infer<typeof HarnessFault>;
+
+export const ContenderScore = z.union([...RankableScore.options, z.strictObject({ harness_error: HarnessFault })]);
 export type ContenderScore = z.infer<typeof ContenderScore>;
 
 export const ScoreContenderEvent = z.strictObject({
@@ -231,11 +254,23 @@ export const ScoreContenderEvent = z.strictObject({
 });
 export type ScoreContenderEvent = z.infer<typeof ScoreContenderEvent>;
 
-const contenderOf = (score: ContenderScore) => ("success" in score ? score.success.contender : score.failure.contender);
+/**
+ * A contender's child execution failed as a whole (States.DataLimitExceeded, a timeout, a
+ * history or service limit): the parent workflow hands the caught error to the scorer, which turns
+ * it into that contender's failure row.
+ */
+export const ContenderExecutionFailedEvent = z.strictObject({
+  action: z.literal("contender-execution-failed"),
+  contender: nonEmpty,
+  error: TaskError,
+});
+export type ContenderExecutionFailedEvent = z.infer<typeof ContenderExecutionFailedEvent>;
+
+const contenderOf = (score: RankableScore) => ("success" in score ? score.success.contender : score.failure.contender);
 
 export const RankEvent = z.strictObject({
   action: z.literal("rank"),
-  scores: z.array(ContenderScore).superRefine((scores, ctx) => {
+  scores: z.array(RankableScore).superRefine((scores, ctx) => {
     // Two scores for one contender would put it in the table twice: a harness bug, not a result.
     const seen = new Set<string>();
     scores.forEach((score, i) => {
@@ -248,5 +283,5 @@ export const RankEvent = z.strictObject({
 export type RankEvent = z.infer<typeof RankEvent>;
 
 /** The scorer Lambda's event when it names an action (see functions/score/index.ts). */
-export const ScorerEvent = z.discriminatedUnion("action", [ScoreContenderEvent, RankEvent]);
+export const ScorerEvent = z.discriminatedUnion("action", [ScoreContenderEvent, ContenderExecutionFailedEvent, RankEvent]);
 export type ScorerEvent = z.infer<typeof ScorerEvent>;

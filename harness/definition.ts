@@ -1,29 +1,58 @@
-// The benchmark workflow as an Amazon States Language definition (JSONPath), run unchanged by
-// Step Functions on AWS and by aws-local-stepfunctions locally. It only moves data and catches
-// errors: every number (stats, prices, gates, ranking) is computed by the score function.
+// The benchmark workflow as two Amazon States Language definitions (JSONPath), run unchanged by
+// Step Functions on AWS and by aws-local-stepfunctions locally (local/engine.ts serves the
+// child-execution Task by running the child definition in the same engine). They only move data
+// and catch errors: every number (stats, prices, gates, ranking) is computed by the scorer.
 //
-//   Contenders (Map over $.contenders, one iteration per contender function: contender-states.ts;
-//               each iteration runs, validates, cleans up and scores ITS contender, and outputs
-//               only that small ContenderScore; runs in run-states.ts)
+// PARENT (buildDefinition):
+//   Contenders (inline Map over $.contenders, MaxConcurrency = contenderConcurrency), per contender:
+//     RunContender (states:startExecution.sync:2 of the CONTENDER definition, contender-states.ts)
+//       --catch anything--> remove what its runs left (leftover-states.ts), then
+//                           ScoreFailedExecution (the scorer turns the error into a failure row)
+//                             --catch--> ExecutionFailedUnscored (a bare "crash:" row)
+//     IsHarnessFault? -> HarnessFault (Fail: the execution fails with the harness's error)
+//     ContenderScored (the child's ContenderScore)
 //   Rank (the scorer, action "rank", over every ContenderScore; OutputPath $.Payload = the
 //         ResultDocument, the execution output)
 //
-// Payload sizes (Step Functions fails an execution, uncatchably, when a state's input or output
-// or a Task's result exceeds 256 KiB): a successful run carries its log tail (base64 of up to
-// 4 KB: ~5.5 KB), so a contender's runs stay inside its iteration and are scored there; what
-// crosses between iterations is ~1 KB per contender. MAX_RUNS_PER_CONTENDER keeps one
-// contender's runs well under the limit (tests/harness-definition-payload.test.ts measures it).
-// Residual risk: a FAILED run carries its error's Cause, which Step Functions caps at 32,768
-// characters; a contender whose every run fails with an enormous error message (~25 KB or more
-// each, at 10 runs) could still exceed the limit. Typical causes are 0.2-2 KB.
+// Why a child execution per contender, and not a Distributed Map: what one contender does must
+// not cost the others their results. Step Functions fails a whole execution, uncatchably, when a
+// state's input or output exceeds 256 KiB (States.DataLimitExceeded) or its history reaches
+// 25,000 events; a contender returning 300 KB, or ten runs failing with 32 KB error messages each,
+// did exactly that to everyone. Inside its own execution it only fails that execution, which the
+// parent's RunContender Task catches. A Distributed Map would isolate as well and lift the inline
+// Map's 40-iterations-at-once cap, but its iterations' failures surface as a Map-level tolerated-
+// failure count, not as one caught error per contender, it needs a third policy set (map runs),
+// and aws-local-stepfunctions 3.0.0 ignores ProcessorConfig.Mode (it would run it inline, without
+// isolation), so the two engines would no longer run the same workflow. The cost of this choice:
+// on AWS at most 40 contenders run at once (inline Map), the rest start as others finish.
+//
+// Sizes (measured by tests/harness-definition-payload.test.ts, fake integrations, maximal 4 KB log
+// tails): the parent carries under 1 KB per contender (RunContender's output, its ContenderScore
+// beside the contender's name: 846 bytes; 6,599 bytes for 8 contenders in the Contenders output);
+// a child carries its runs' log tails (~5.7 KB each): 59,702 bytes at 10 runs, 195,102 bytes at
+// MAX_RUNS_PER_CONTENDER with 64-character names, the largest payload being ScoreContender's input.
 //
 // Interpreter constraints honoured (DESIGN.md decision 1): no JSONPath filter expressions, no
-// States.JsonToString, no explicit `ResultPath: "$"`, every Task with TimeoutSeconds.
+// States.JsonToString, no nested intrinsic functions, no explicit `ResultPath: "$"`, every Task
+// with TimeoutSeconds.
 import { z } from "zod";
+import { parsePayload } from "./contracts";
 import { INVOKE_TIMEOUT_S, LAMBDA_SERVICE_RETRY } from "./asl-common";
-import { contenderStates } from "./contender-states";
+import { contenderExecutionTimeoutS } from "./contender-states";
+import { leftoverStates } from "./leftover-states";
 import { MAX_CONTENDERS } from "./execution-input";
 import { TASK_STATES } from "./task-states";
+
+export { buildContenderDefinition, contenderExecutionTimeoutS } from "./contender-states";
+export {
+  extraHistoryEventsPerSunkContender,
+  historyEventsPerContenderExecution,
+  historyEventsPerExecution,
+  maxContendersPerExecution,
+  MAX_HISTORY_EVENTS,
+  sunkContendersWithinQuota,
+} from "./history";
+export { MAX_PARALLEL_VALIDATIONS } from "./validation-states";
 
 export { ExecutionContender, ExecutionInput, MAX_CONTENDERS } from "./execution-input";
 export { TASK_STATES, type TaskStateName } from "./task-states";
@@ -35,52 +64,6 @@ export { MAX_UPLOADS_LISTED_PER_RUN } from "./run-states";
  * state of an iteration, leaving room for long names and failed runs' error causes.
  */
 export const MAX_RUNS_PER_CONTENDER = 32;
-
-/**
- * Step Functions' hard quota on one execution's event history. Inline Map iterations write into
- * the parent execution's history, so every run of every contender counts against it; an
- * execution that reaches it fails as a whole (every result lost). Sources: "Avoid reaching the
- * history quota" (https://docs.aws.amazon.com/step-functions/latest/dg/bp-history-limit.html) and
- * "Using Map state in Inline mode" (https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html).
- * The local interpreter has no such quota, so only this count catches it before AWS does.
- */
-export const MAX_HISTORY_EVENTS = 25_000;
-/** Room left for what the count below does not include: retried Lambda calls (3 events each), failed cleanups. */
-const HISTORY_HEADROOM = 0.9;
-
-/**
- * History events of one execution, counted state by state along the definition's longest usual
- * path: every run killed (timeout, OOM) with one multipart upload left to abort, validation run.
- * A Task is counted at 6 events (Entered, Scheduled, Started, Submitted where the integration
- * reports it, Succeeded/Failed, Exited), a Pass or Choice 2, a Map 4 plus 2 per iteration
- * (MapIterationStarted/Succeeded), the execution 2 (Started, Succeeded).
- */
-export function historyEventsPerExecution(contenders: number, runsPerContender: number): number {
-  const TASK = 6;
-  const PASS = 2;
-  const CHOICE = 2;
-  const MAP = 4;
-  const ITERATION = 2;
-  // InvokeContender, RecordRun*, ListMultipartUploads, HasUploads, AbortUploads (one upload), RunOutcome
-  const run = ITERATION + TASK + PASS + TASK + CHOICE + MAP + (ITERATION + TASK) + PASS;
-  const deleteArchive = ITERATION + TASK;
-  const contender =
-    ITERATION +
-    TASK + CHOICE + PASS + PASS + // GetFunctionConfiguration, HasRuntime, Keep*Config, RunIndices
-    MAP + runsPerContender * run + // Runs
-    CHOICE + TASK + // AllRunsSucceeded, ValidateArchive
-    MAP + runsPerContender * deleteArchive + // DeleteArchives
-    CHOICE + PASS + TASK; // ValidationRan, Record*Outcome, ScoreContender
-  return 2 + MAP + contenders * contender + TASK; // execution, Contenders, Rank
-}
-
-/** Most contenders one execution can take at `runsPerContender` runs each without nearing the history quota. */
-export function maxContendersPerExecution(runsPerContender: number): number {
-  const budget = Math.floor(MAX_HISTORY_EVENTS * HISTORY_HEADROOM);
-  const fixed = historyEventsPerExecution(0, runsPerContender);
-  const each = historyEventsPerExecution(1, runsPerContender) - fixed;
-  return Math.min(MAX_CONTENDERS, Math.floor((budget - fixed) / each));
-}
 
 export const DefinitionParams = z.strictObject({
   validatorArn: z.string().min(1),
@@ -94,30 +77,117 @@ export const DefinitionParams = z.strictObject({
     .max(MAX_RUNS_PER_CONTENDER, `must be at most ${MAX_RUNS_PER_CONTENDER}: one contender's runs must fit in a 256 KiB Step Functions payload`),
   /** Parallel runs per contender; 0 = no limit. */
   maxConcurrency: z.number().int().min(0),
+  /**
+   * Contenders running at once; 0 = all at once (on AWS an inline Map runs at most 40 iterations
+   * at once, so "all" means up to 40); 1 = one at a time, for timings no other contender disturbs.
+   */
+  contenderConcurrency: z.number().int().min(0).max(MAX_CONTENDERS),
+  /** The contender definition's state machine (the parent starts one execution of it per contender). */
+  contenderStateMachineArn: z.string().min(1),
   maxRunTimeMs: z.number().positive(),
   expectedObjectCount: z.number().int().nonnegative(),
   region: z.string().min(1),
 });
 export type DefinitionParams = z.infer<typeof DefinitionParams>;
 
+/** What the contender definition needs: everything but the parent's own settings (which it ignores). */
+export const ContenderDefinitionParams = z.object(DefinitionParams.omit({ contenderConcurrency: true, contenderStateMachineArn: true }).shape);
+export type ContenderDefinitionParams = z.infer<typeof ContenderDefinitionParams>;
+
+/** Error of the parent's Fail state when a contender's execution reported a harness fault. */
+export const HARNESS_FAULT_ERROR_PATH = "$.child.score.harness_error.error";
+
+/**
+ * Transient Step Functions errors when starting a child execution (quota hiccups and throttling;
+ * names as the integration reports them). A child that ran and failed is NOT retried: its
+ * failure is the contender's result.
+ */
+const START_EXECUTION_RETRY = [
+  {
+    ErrorEquals: ["StepFunctions.ExecutionLimitExceededException", "StepFunctions.SdkClientException", "StepFunctions.AWSStepFunctionsException"],
+    IntervalSeconds: 2,
+    MaxAttempts: 3,
+    BackoffRate: 2,
+    JitterStrategy: "FULL",
+  },
+];
+
+/** The parent state machine: input ExecutionInput, output the ResultDocument. */
 export function buildDefinition(input: DefinitionParams): Record<string, unknown> {
-  const p = DefinitionParams.parse(input);
+  const p = parsePayload(DefinitionParams, input, "definition parameters");
   return {
-    Comment: "s3-archive-bench: run every contender N times, validate, clean up, score each, rank",
+    Comment: "s3-archive-bench: run every contender in its own child execution, then rank",
     StartAt: "Contenders",
     States: {
       Contenders: {
         Type: "Map",
         ItemsPath: "$.contenders",
-        MaxConcurrency: 0,
+        MaxConcurrency: p.contenderConcurrency,
         ItemSelector: {
           "contender.$": "$$.Map.Item.Value.name",
           "function_arn.$": "$$.Map.Item.Value.function_arn",
         },
         ItemProcessor: {
           ProcessorConfig: { Mode: "INLINE" },
-          StartAt: TASK_STATES.getFunctionConfiguration,
-          States: contenderStates(p),
+          StartAt: TASK_STATES.runContender,
+          States: {
+            [TASK_STATES.runContender]: {
+              Type: "Task",
+              Resource: "arn:aws:states:::states:startExecution.sync:2",
+              Parameters: {
+                StateMachineArn: p.contenderStateMachineArn,
+                Input: {
+                  "contender.$": "$.contender",
+                  "function_arn.$": "$.function_arn",
+                  // Names the archive keys of every run of this execution.
+                  "execution.$": "$$.Execution.Name",
+                  // Links the child to this execution in the console (AWS's documented field).
+                  "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$": "$$.Execution.Id",
+                },
+              },
+              ResultSelector: { "score.$": "$.Output" },
+              ResultPath: "$.child",
+              // The child's own TimeoutSeconds ends it first; this only bounds a lost child.
+              TimeoutSeconds: contenderExecutionTimeoutS(p) + 300,
+              Retry: START_EXECUTION_RETRY,
+              Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.execution_error", Next: TASK_STATES.listLeftArchives }],
+              Next: "IsHarnessFault",
+            },
+            IsHarnessFault: {
+              Type: "Choice",
+              Choices: [{ Variable: "$.child.score.harness_error", IsPresent: true, Next: "HarnessFault" }],
+              Default: "ContenderScored",
+            },
+            // A harness fault (validator unavailable, dataset mismatch, unpriced region) fails
+            // the whole execution: no ranking is published on a broken harness.
+            HarnessFault: { Type: "Fail", ErrorPath: HARNESS_FAULT_ERROR_PATH, CausePath: "$.child.score.harness_error.cause" },
+            ContenderScored: { Type: "Pass", InputPath: "$.child.score", End: true },
+            // The failed child's own cleanup may not have run: remove what its runs left behind.
+            ...leftoverStates(p.bucket, TASK_STATES.scoreFailedExecution),
+            [TASK_STATES.scoreFailedExecution]: {
+              Type: "Task",
+              Resource: "arn:aws:states:::lambda:invoke",
+              Parameters: {
+                FunctionName: p.scorerArn,
+                Payload: { action: "contender-execution-failed", "contender.$": "$.contender", "error.$": "$.execution_error" },
+              },
+              TimeoutSeconds: INVOKE_TIMEOUT_S,
+              Retry: LAMBDA_SERVICE_RETRY,
+              OutputPath: "$.Payload",
+              Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.scorer_error", Next: "ExecutionFailedUnscored" }],
+              End: true,
+            },
+            ExecutionFailedUnscored: {
+              Type: "Pass",
+              Parameters: {
+                failure: {
+                  "contender.$": "$.contender",
+                  "reason.$": "States.Format('crash: the contender execution failed: {}', $.execution_error.Error)",
+                },
+              },
+              End: true,
+            },
+          },
         },
         ResultPath: "$.scores",
         Next: TASK_STATES.rank,

@@ -1,6 +1,7 @@
 // Pure (no Pulumi): components/ deploys these documents and the local S3 front enforces the same ones.
-// Every IAM policy of the stack, as pure functions of ARNs, so that the statements can be read in
-// one place and asserted exactly by the tests. Components turn them into JSON inside an apply.
+// Every IAM policy of the stack (the state machines' in workflow-policies.ts), as pure functions
+// of ARNs, so that the statements can be read in one place and asserted exactly by the tests.
+// Components turn them into JSON inside an apply.
 
 export interface Statement {
   Sid: string;
@@ -83,7 +84,7 @@ export function contenderArnPatterns(arns: string[], namePrefix: string): string
 }
 
 /** ListBucket limited to keys under `prefix/` (and the bare prefix, which SDKs sometimes send). */
-function listPrefix(sid: string, bucketArn: string, prefixes: string[]): Statement {
+export function listPrefix(sid: string, bucketArn: string, prefixes: string[]): Statement {
   return {
     Sid: sid,
     Effect: "Allow",
@@ -95,36 +96,47 @@ function listPrefix(sid: string, bucketArn: string, prefixes: string[]): Stateme
 
 const MULTIPART = ["s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"];
 
+/** `scratch/<contender>`: the scratch prefix a contender is handed in its event and may use. */
+export const scratchPrefixOf = (contender: string) => `${SCRATCH_PREFIX}/${contender}`;
+/** `archives/<contender>`: where every archive key of that contender starts. */
+export const archivesPrefixOf = (contender: string) => `${ARCHIVES_PREFIX}/${contender}`;
+
 /**
- * The one role every contender shares: read and list the sources, write (single or multipart)
- * under archives/ and scratch/, read scratch/ back. No delete anywhere, so a contender cannot damage the dataset or
- * another contender's archive; nothing outside this bucket; logs only into contender groups.
- * (Listing is limited to the source prefix, so S3 answers a read of a missing key with 403, not
- * 404: the price of not letting contenders list each other's archives.)
+ * The role of ONE contender function (every contender has its own, so none can touch another's
+ * objects): list and read the sources; write its own archives (single or multipart) but never
+ * read them back (an archive is the run's output, not a cache: reading one could let a later run
+ * copy an earlier one); read, write, list and delete its own scratch prefix; nothing outside this
+ * bucket; logs only into its own group. (Listing is limited to the sources and its scratch
+ * prefix, so S3 answers a read of a missing key elsewhere with 403, not 404.)
  */
 export function contenderPolicy(p: {
   bucketArn: string;
   filesPrefix: string;
-  logGroupArns: string[];
-  /** `<project>-<stack>`: contender log groups are matched by name pattern (see contenderArnPatterns). */
-  namePrefix: string;
+  /** The contender key `<lang>-<dev_id>-<arch>` (ExecutionContender.name). */
+  contender: string;
+  logGroupArn: string;
 }): PolicyDocument {
+  const scratch = scratchPrefixOf(p.contender);
   return doc(
-    listPrefix("ListSources", p.bucketArn, [p.filesPrefix]),
+    listPrefix("ListSourcesAndOwnScratch", p.bucketArn, [p.filesPrefix, scratch]),
     { Sid: "ReadSources", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${p.bucketArn}/${p.filesPrefix}/*`] },
+    {
+      Sid: "WriteOwnArchives",
+      Effect: "Allow",
+      Action: ["s3:PutObject", ...MULTIPART],
+      Resource: [`${p.bucketArn}/${archivesPrefixOf(p.contender)}/*`],
+    },
     // Scratch objects are only useful read back: GET, or as the source of UploadPartCopy /
     // CopyObject into the archive, which S3 authorizes with s3:GetObject on the source object and
     // s3:PutObject on the destination (S3 API Reference, UploadPartCopy, "Authentication and
     // authorization": https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html).
-    // moto enforces no IAM, so a contender doing that passed locally and failed on AWS.
-    { Sid: "ReadScratch", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${p.bucketArn}/${SCRATCH_PREFIX}/*`] },
     {
-      Sid: "WriteArchivesAndScratch",
+      Sid: "UseOwnScratch",
       Effect: "Allow",
-      Action: ["s3:PutObject", ...MULTIPART],
-      Resource: [`${p.bucketArn}/${ARCHIVES_PREFIX}/*`, `${p.bucketArn}/${SCRATCH_PREFIX}/*`],
+      Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", ...MULTIPART],
+      Resource: [`${p.bucketArn}/${scratch}/*`],
     },
-    writeLogs(contenderArnPatterns(p.logGroupArns, p.namePrefix)),
+    writeLogs([p.logGroupArn]),
   );
 }
 
@@ -165,63 +177,3 @@ export function scorerPolicy(p: { logGroupArn: string }): PolicyDocument {
   return doc(writeLogs([p.logGroupArn]));
 }
 
-/**
- * The state machine invokes this stack's validator and scorer and the functions named as this
- * stack's contenders (and no other), reads the contenders' configuration for pricing, deletes archives once validated, aborts the multipart uploads that a
- * killed run (timeout, OOM) could not abort itself, and delivers its own logs. The log
- * delivery actions do not support resource-level permissions, hence `*` for them only.
- */
-export function stateMachinePolicy(p: {
-  bucketArn: string;
-  harnessFunctionArns: string[];
-  contenderFunctionArns: string[];
-  /** `<project>-<stack>`: contender functions are matched by name pattern (see contenderArnPatterns). */
-  namePrefix: string;
-}): PolicyDocument {
-  const contenders = contenderArnPatterns(p.contenderFunctionArns, p.namePrefix);
-  return doc(
-    {
-      Sid: "InvokeStackFunctions",
-      Effect: "Allow",
-      Action: ["lambda:InvokeFunction"],
-      Resource: [...p.harnessFunctionArns, ...contenders],
-    },
-    {
-      Sid: "ReadContenderConfiguration",
-      Effect: "Allow",
-      Action: ["lambda:GetFunctionConfiguration"],
-      Resource: contenders,
-    },
-    {
-      Sid: "CleanUpArchives",
-      Effect: "Allow",
-      Action: ["s3:DeleteObject", "s3:AbortMultipartUpload"],
-      Resource: [`${p.bucketArn}/${ARCHIVES_PREFIX}/*`],
-    },
-    // Listing uploads is a bucket-level action; it reveals keys and upload ids, never data.
-    { Sid: "FindLeftoverUploads", Effect: "Allow", Action: ["s3:ListBucketMultipartUploads"], Resource: [p.bucketArn] },
-    deliverLogs(),
-  );
-}
-
-/**
- * What a state machine's role needs to deliver its execution logs to CloudWatch Logs. The log
- * delivery actions do not support resource-level permissions, hence `*` for them only.
- */
-export function deliverLogs(): Statement {
-  return {
-    Sid: "DeliverLogs",
-    Effect: "Allow",
-    Action: [
-      "logs:CreateLogDelivery",
-      "logs:GetLogDelivery",
-      "logs:UpdateLogDelivery",
-      "logs:DeleteLogDelivery",
-      "logs:ListLogDeliveries",
-      "logs:PutResourcePolicy",
-      "logs:DescribeResourcePolicies",
-      "logs:DescribeLogGroups",
-    ],
-    Resource: ["*"],
-  };
-}

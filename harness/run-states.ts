@@ -1,6 +1,7 @@
-// One iteration of the `Runs` Map: invoke the contender once, record what happened, then abort
-// any multipart upload the run left behind under its archive key.
+// One iteration of the `Runs` Map: name the run's archive, invoke the contender once, record what
+// happened, then abort any multipart upload the run left behind under its archive key.
 //
+//   NameArchive (Pass: archive_key = archives/<contender>/<execution>/<States.UUID()>.zip)
 //   InvokeContender -> RecordRunSuccess | --catch--> RecordRunFailure
 //   ListMultipartUploads (Prefix = the run's archive key) [--catch--> RunOutcome]
 //   HasUploads? -> AbortUploads (Map: AbortMultipartUpload, errors ignored)
@@ -11,7 +12,7 @@
 // lifecycle rule expires them. Once the invoke has returned or failed, the run's process is
 // gone, so whatever upload is still open under its key is orphaned. Doing it per run keeps the
 // listing next to a ~6 KB state (never beside every run's log tail) and needs no prefix logic.
-import type { DefinitionParams } from "./definition";
+import { ContenderDefinitionParams } from "./definition";
 import { INVOKE_TIMEOUT_S, LAMBDA_SERVICE_RETRY, SDK_CALL_TIMEOUT_S, catchAll } from "./asl-common";
 import { TASK_STATES } from "./task-states";
 
@@ -24,8 +25,17 @@ import { TASK_STATES } from "./task-states";
 export const MAX_UPLOADS_LISTED_PER_RUN = 100;
 const ABORT_CONCURRENCY = 10;
 
-/** Input `{ function_arn, index, archive_key }`, output one RunOutcome. */
-export function runStates(p: DefinitionParams): Record<string, unknown> {
+/**
+ * Input `{ function_arn, contender, execution, index, run_id }` (run_id = States.UUID(), drawn by
+ * the Runs Map's ItemSelector), output one RunOutcome.
+ *
+ * Why a random id and not the run number: a key naming the run let a contender do the work only
+ * for the run that gets validated. Nothing in the event, the key or the environment says which
+ * run this is; every run's archive is validated (validation-states.ts). (The id is drawn in the
+ * ItemSelector and formatted here because intrinsic functions cannot be nested in
+ * aws-local-stepfunctions 3.0.0: its argument parser takes quoted strings, paths and JSON only.)
+ */
+export function runStates(p: ContenderDefinitionParams): Record<string, unknown> {
   const run = { "index.$": "$.index", "archive_key.$": "$.archive_key" };
   // Each Record* state REPLACES the state with `{ archive_key, outcome }`: the cleanup below
   // needs the key, and RunOutcome hands on `outcome` alone.
@@ -35,13 +45,23 @@ export function runStates(p: DefinitionParams): Record<string, unknown> {
     Next: TASK_STATES.listMultipartUploads,
   });
   return {
+    NameArchive: {
+      Type: "Pass",
+      Parameters: {
+        "function_arn.$": "$.function_arn",
+        "index.$": "$.index",
+        "archive_key.$": "States.Format('archives/{}/{}/{}.zip', $.contender, $.execution, $.run_id)",
+        "scratch_prefix.$": "States.Format('scratch/{}', $.contender)",
+      },
+      Next: TASK_STATES.invokeContender,
+    },
     [TASK_STATES.invokeContender]: {
       Type: "Task",
       Resource: "arn:aws:states:::lambda:invoke",
       Parameters: {
         "FunctionName.$": "$.function_arn",
         LogType: "Tail",
-        Payload: { bucket_name: p.bucket, files_prefix: p.filesPrefix, "archive_key.$": "$.archive_key" },
+        Payload: { bucket_name: p.bucket, files_prefix: p.filesPrefix, "archive_key.$": "$.archive_key", "scratch_prefix.$": "$.scratch_prefix" },
       },
       ResultSelector: { "log_result.$": "$.LogResult" },
       ResultPath: "$.invocation",

@@ -27,8 +27,8 @@
 //    nothing) fail the whole execution, as on AWS.
 //
 // Context: the library sets $$.Execution.Input and StartTime only. The engine MUST pass
-// `run(input, { context: { Execution: { Name: <execution name> } } })`, since archive keys use
-// $$.Execution.Name. Task TimeoutSeconds defaults to 60 s in the library (AWS: none), which is
+// `run(input, { context: { Execution: { Id, Name } } })`: the parent hands $$.Execution.Name to
+// each contender's child execution, whose archive keys contain it. Task TimeoutSeconds defaults to 60 s in the library (AWS: none), which is
 // why every Task in the definition sets TimeoutSeconds explicitly. Map MaxConcurrency 0 means 40
 // there (unlimited on AWS). Node 20 needs a `Promise.withResolvers` polyfill before any Task runs.
 
@@ -67,26 +67,59 @@ export const TASK_STATES = {
    */
   abortMultipartUpload: "AbortMultipartUpload",
   /**
-   * Resource arn:aws:states:::lambda:invoke (the validator), for run 0 when every run succeeded.
+   * Resource arn:aws:states:::lambda:invoke (the validator), once per run when every run succeeded.
    * Receives `{ FunctionName, Payload: ValidateInput }`. Returns `{ StatusCode: 200, Payload:
-   * ValidateResult, ... }`; an invalid archive is the function error `InvalidArchive`.
+   * ValidateResult, ... }`; an invalid archive is the function error `InvalidArchive`; any other
+   * error is the harness's (validation-states.ts).
    */
   validateArchive: "ValidateArchive",
   /**
-   * Resource arn:aws:states:::aws-sdk:s3:deleteObject, once per run.
+   * Resource arn:aws:states:::aws-sdk:s3:deleteObject, once per validated run.
    * Receives `{ Bucket, Key }`. Returns the DeleteObject response (`{}` is fine). Best effort:
    * any error is caught and ignored.
    */
   deleteArchive: "DeleteArchive",
+  /** As deleteArchive, once per run when some run failed and no archive is judged. */
+  deleteUnjudgedArchive: "DeleteUnjudgedArchive",
   /**
-   * Resource arn:aws:states:::lambda:invoke (the scorer), once per contender, inside its Map
-   * iteration. Receives `{ FunctionName, Payload: ScoreContenderEvent }` (action
+   * Resource arn:aws:states:::lambda:invoke (the scorer), once per contender, last in its child
+   * execution. Receives `{ FunctionName, Payload: ScoreContenderEvent }` (action
    * "score-contender", one ContenderOutcome). Returns `{ StatusCode: 200, Payload:
-   * ContenderScore, ... }`; that Payload is the iteration's whole output. Errors: the function
-   * errors `InvalidPayloadError` / `UnknownRegionError` fail the execution (harness bug); any
-   * other error becomes that contender's failure row "crash: scorer failed for <name>: <Error>".
+   * ContenderScore, ... }`; that Payload is the child execution's whole output. Errors: the
+   * function errors `InvalidPayloadError` / `UnknownRegionError` become a `harness_error` score
+   * (the parent then fails the execution); any other error becomes that contender's failure row
+   * "crash: scorer failed for <name>: <Error>".
    */
   scoreContender: "ScoreContender",
+  /**
+   * Resource arn:aws:states:::states:startExecution.sync:2, in the PARENT definition, once per
+   * contender: runs the contender definition (contender-states.ts) as a child execution.
+   * Receives `{ StateMachineArn, Input: { contender, function_arn, execution,
+   * AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID } }`. Returns the DescribeExecution response with
+   * `Output` as parsed JSON (that is what ":2" means): `{ ExecutionArn, StateMachineArn, Name,
+   * Status: "SUCCEEDED", StartDate, StopDate, Input, Output: ContenderScore, ... }`. A child that
+   * fails, times out or is aborted fails the Task with Error "States.TaskFailed" and Cause = the
+   * DescribeExecution response as a JSON string (with the child's `Error` and `Cause`).
+   */
+  runContender: "RunContender",
+  /**
+   * In the PARENT definition, when a contender's child execution failed (leftover-states.ts), all
+   * best effort: aws-sdk:s3:listObjectsV2 `{ Bucket, Prefix: archives/<contender>/<execution>/,
+   * MaxKeys: 100 }` (returns `{ Contents?: [{ Key, ... }] }`, Contents OMITTED when empty),
+   * aws-sdk:s3:deleteObject `{ Bucket, Key }` per object, aws-sdk:s3:listMultipartUploads
+   * `{ Bucket, Prefix, MaxUploads: 100 }` (as listMultipartUploads above) and
+   * aws-sdk:s3:abortMultipartUpload `{ Bucket, Key, UploadId }` per upload.
+   */
+  listLeftArchives: "ListLeftArchives",
+  deleteLeftArchive: "DeleteLeftArchive",
+  listLeftUploads: "ListLeftUploads",
+  abortLeftUpload: "AbortLeftUpload",
+  /**
+   * Resource arn:aws:states:::lambda:invoke (the scorer), in the PARENT definition, when a
+   * contender's child execution failed. Receives `{ FunctionName, Payload:
+   * ContenderExecutionFailedEvent }`; returns `{ Payload: ContenderScore (a failure row), ... }`.
+   */
+  scoreFailedExecution: "ScoreFailedExecution",
   /**
    * Resource arn:aws:states:::lambda:invoke (the scorer), once, last.
    * Receives `{ FunctionName, Payload: RankEvent }` (action "rank", every ContenderScore in

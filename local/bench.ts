@@ -7,14 +7,14 @@ import {
   ListObjectsV2Command,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { buildDefinition, ExecutionInput } from "../harness/definition";
+import { buildContenderDefinition, buildDefinition, ExecutionInput, type DefinitionParams } from "../harness/definition";
 import { HARNESS_FUNCTION_SETTINGS } from "../harness/function-settings";
 import { contenderFunctionName, discoverContenders, type ContenderSpec } from "../harness/manifest";
 import { selectContenders } from "../harness/selection";
 import { HARNESS_FUNCTIONS, packageContender, packageHarnessFunction, type HarnessFunctionName, type PackagedCode } from "../harness/packaging";
 import { FillResult, parsePayload, ResultDocument, type Architecture } from "../harness/contracts";
 import { LOCAL_ACCOUNT, runStateMachine, type ExecutionEvent } from "./engine";
-import type { TaskObserver } from "./task-handlers";
+import type { LambdaService, TaskObserver } from "./task-handlers";
 import { LambdaSandboxes, type SandboxRuntime } from "./lambda";
 import { LOCAL_REGION, startEmbeddedS3 } from "./s3";
 
@@ -35,6 +35,8 @@ export interface LocalBenchOptions {
   runsPerContender: number;
   maxRunTimeMs: number;
   maxConcurrency: number;
+  /** Contenders running at once; 0 or absent = all at once, 1 = one at a time. */
+  contenderConcurrency?: number;
   filesPrefix: string;
   /** Contender ids (`<lang>-<dev_id>`) or keys (`<lang>-<dev_id>-<arch>`); empty = all. */
   contenders: string[];
@@ -44,6 +46,15 @@ export interface LocalBenchOptions {
   onEvent?: (event: ExecutionEvent) => void;
   onTask?: TaskObserver;
   onLog?: (functionName: string, line: string) => void;
+  /**
+   * Fault injection for tests of the harness's own failures: runs after the fill (e.g. to change
+   * the dataset under the harness), and wraps the Lambda service the workflow calls (e.g. to
+   * throttle the validator). Neither is reachable from the CLI.
+   */
+  faults?: {
+    afterFill?: (s3: { client: S3Client; bucket: string; prefix: string }) => Promise<void>;
+    lambda?: (service: LambdaService) => LambdaService;
+  };
 }
 
 export type BenchPhase =
@@ -142,6 +153,7 @@ export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBe
     const fillResult = parsePayload(FillResult, fill, "fill-bucket result");
     const fillMs = Date.now() - fillStart;
     options.onPhase?.({ phase: "filled", fill: fillResult, ms: fillMs });
+    await options.faults?.afterFill?.({ client, bucket, prefix: options.filesPrefix });
 
     const workflowStart = Date.now();
     const taskBusyMs: Record<string, number> = {};
@@ -156,25 +168,31 @@ export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBe
       }
       options.onTask?.(call);
     };
-    const definition = buildDefinition({
+    // The two state machines `pulumi up` deploys (components/benchmark-state-machine.ts).
+    const stateMachineName = `${LOCAL_PROJECT}-${LOCAL_STACK}`;
+    const contenderStateMachineName = `${stateMachineName}-contender`;
+    const params: DefinitionParams = {
       validatorArn: harnessArn.validate,
       scorerArn: harnessArn.score,
       bucket,
       filesPrefix: options.filesPrefix,
       runsPerContender: options.runsPerContender,
       maxConcurrency: options.maxConcurrency,
+      contenderConcurrency: options.contenderConcurrency ?? 0,
+      contenderStateMachineArn: `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${contenderStateMachineName}`,
       maxRunTimeMs: options.maxRunTimeMs,
       expectedObjectCount: options.objectCount,
       region: LOCAL_REGION,
-    });
+    };
     const input = parsePayload(ExecutionInput, { contenders }, "execution input");
     const output = await runStateMachine({
-      definition,
+      definition: buildDefinition(params),
+      stateMachines: { [params.contenderStateMachineArn]: buildContenderDefinition(params) },
       input,
       executionName,
-      stateMachineName: `${LOCAL_PROJECT}-${LOCAL_STACK}`,
+      stateMachineName,
       region: LOCAL_REGION,
-      lambda: sandboxes,
+      lambda: options.faults?.lambda ? options.faults.lambda(sandboxes) : sandboxes,
       s3: client,
       onEvent: options.onEvent,
       onTask,

@@ -16,6 +16,9 @@ export interface ExecutionEvent {
   state?: { name: string; type: string; input?: unknown; output?: unknown };
   parentState?: { name: string };
   index?: number;
+  /** ExecutionStarted's input, ExecutionSucceeded's output. */
+  input?: unknown;
+  output?: unknown;
   Error?: string;
   Cause?: unknown;
 }
@@ -93,15 +96,19 @@ export async function runStateMachine(options: RunStateMachineOptions): Promise<
       options.onEvent?.(e);
     }
   })();
+  const dataLimitExceeded = () =>
+    new ExecutionFailedError(
+      "States.DataLimitExceeded",
+      `The state '${oversized!.state}' produced an output of ${oversized!.bytes} bytes, over the ${MAX_TASK_RESULT_BYTES}-byte Step Functions payload quota`,
+    );
+  let output: unknown;
   try {
-    return await execution.result;
+    output = await execution.result;
   } catch (error) {
-    if (oversized) {
-      throw new ExecutionFailedError(
-        "States.DataLimitExceeded",
-        `The state '${oversized.state}' produced an output of ${oversized.bytes} bytes, over the ${MAX_TASK_RESULT_BYTES}-byte Step Functions payload quota`,
-      );
-    }
+    // A failed execution schedules nothing more, as on AWS; the interpreter would otherwise go on
+    // starting the Map iterations still queued (e.g. the remaining runs of a sunk contender).
+    execution.abort();
+    if (oversized) throw dataLimitExceeded();
     if (error instanceof ExecutionTimeoutError) throw new ExecutionFailedError("States.Timeout", "The execution ran past its TimeoutSeconds");
     if (error instanceof ExecutionError) {
       const cause = (error as { cause?: { name?: string; message?: string } }).cause;
@@ -112,6 +119,9 @@ export async function runStateMachine(options: RunStateMachineOptions): Promise<
   } finally {
     await draining.catch(() => undefined);
   }
+  // The last state's output is only seen once the log is drained: the execution may have ended.
+  if (oversized) throw dataLimitExceeded();
+  return output;
 }
 
 const stateMachineArn = (region: string, name: string) => `arn:aws:states:${region}:${LOCAL_ACCOUNT}:stateMachine:${name}`;

@@ -1,6 +1,7 @@
-// ExecutionHistoryTracker on the Task-shaped events AWS records for the real workflow (moto can
-// only run the Pass-state double, which bench-aws.test.ts drives): lambda:invoke Task events,
-// caught failures, the validator's output and the score task's Payload.
+// ExecutionHistoryTracker on the Task-shaped events AWS records (moto can only run Pass-state
+// doubles, which bench-aws.test.ts drives): the parent's per-contender scores, and the older
+// single-execution shape (lambda:invoke Task events, caught failures, validations, the rank Payload).
+import { readFileSync } from "node:fs";
 import type { HistoryEvent } from "@aws-sdk/client-sfn";
 import { describe, expect, it } from "vitest";
 import { ExecutionHistoryTracker } from "../cli/aws-history";
@@ -19,12 +20,46 @@ const input = {
   ],
 };
 
+/** A real success row (less its rank): what a contender's execution outputs when it succeeded. */
+const { rank: _rank, ...SUCCESS_ROW } = (
+  JSON.parse(readFileSync(new URL("./fixtures/result-document.json", import.meta.url), "utf8")) as { success: { rank: number }[] }
+).success[0]!;
+
 let id = 0;
 function ev(previousEventId: number, type: string, details: Partial<HistoryEvent> = {}): HistoryEvent {
   return { id: ++id, previousEventId, type: type as HistoryEvent["type"], timestamp: new Date(0), ...details };
 }
 const exited = (prev: number, name: string, output: unknown) =>
   ev(prev, "TaskStateExited", { stateExitedEventDetails: { name, output: JSON.stringify(output) } });
+
+describe("ExecutionHistoryTracker on the parent execution of child executions", () => {
+  it("reports each contender started, then finished with its score or failure reason, once", () => {
+    id = 0;
+    const h: HistoryEvent[] = [];
+    const push = (e: HistoryEvent) => (h.push(e), e.id!);
+    push(ev(0, "ExecutionStarted"));
+    const map = push(ev(push(ev(0, "MapStateEntered")), "MapStateStarted", { mapStateStartedEventDetails: { length: 2 } }));
+    const it0 = push(ev(map, "MapIterationStarted", { mapIterationStartedEventDetails: { name: "Contenders", index: 0 } }));
+    const it1 = push(ev(map, "MapIterationStarted", { mapIterationStartedEventDetails: { name: "Contenders", index: 1 } }));
+    const failed = { failure: { contender: "typescript-b-arm64", reason: "crash: the contender's results exceeded Step Functions' 256 KiB payload limit" } };
+    const end1 = push(exited(push(ev(it1, "TaskStateEntered")), "ScoreFailedExecution", failed));
+    push(ev(end1, "MapIterationSucceeded", { mapIterationSucceededEventDetails: { name: "Contenders", index: 1 } }));
+    const run0 = push(exited(push(ev(it0, "TaskStateEntered")), "RunContender", { contender: "typescript-a-arm64", child: { score: { success: { contender: "typescript-a-arm64" } } } }));
+    const scored0 = push(ev(run0, "PassStateExited", { stateExitedEventDetails: { name: "ContenderScored", output: JSON.stringify({ success: SUCCESS_ROW }) } }));
+    push(ev(scored0, "MapIterationSucceeded", { mapIterationSucceededEventDetails: { name: "Contenders", index: 0 } }));
+
+    const { sink, events } = recorder();
+    const tracker = new ExecutionHistoryTracker(input, sink);
+    tracker.ingest(h);
+    tracker.ingest(h);
+    expect(events).toEqual([
+      { kind: "started", contender: "typescript-a-arm64" },
+      { kind: "started", contender: "typescript-b-arm64" },
+      { kind: "finished", contender: "typescript-b-arm64", ok: false, detail: failed.failure.reason },
+      { kind: "finished", contender: "typescript-a-arm64", ok: true, detail: undefined },
+    ]);
+  });
+});
 
 describe("ExecutionHistoryTracker on AWS-shaped Task events", () => {
   it("derives started, runs, failures, validation and ranking", () => {
@@ -51,7 +86,7 @@ describe("ExecutionHistoryTracker on AWS-shaped Task events", () => {
     push(ev(ok0, "MapIterationSucceeded", { mapIterationSucceededEventDetails: { name: "Runs", index: 0 } }));
     const last = push(ev(failed1, "MapIterationSucceeded", { mapIterationSucceededEventDetails: { name: "Runs", index: 1 } }));
     const val = push(exited(push(ev(last, "MapStateExited")), "RecordInvalidArchive", {
-      validation: { ok: false, error: { Error: "InvalidArchive", Cause: '{"errorMessage":"entry 3: CRC-32 mismatch"}' } },
+      validations: [{ index: 0, ok: false, error: { Error: "InvalidArchive", Cause: '{"errorMessage":"entry 3: CRC-32 mismatch"}' } }],
     }));
     // Contender 1 starts from the last event of contender 0's iteration (as moto links it).
     const it1 = push(ev(val, "MapIterationStarted", { mapIterationStartedEventDetails: { name: "Contenders", index: 1 } }));
@@ -78,7 +113,7 @@ describe("ExecutionHistoryTracker on AWS-shaped Task events", () => {
       { kind: "runs-started", contender: "typescript-a-arm64", runs: 2 },
       { kind: "run-finished", contender: "typescript-a-arm64", run: 0, ok: true, detail: undefined },
       { kind: "run-finished", contender: "typescript-a-arm64", run: 1, ok: false, detail: "Sandbox.Timedout: Task timed out after 3.00 seconds" },
-      { kind: "validated", contender: "typescript-a-arm64", ok: false, detail: "InvalidArchive: entry 3: CRC-32 mismatch" },
+      { kind: "validated", contender: "typescript-a-arm64", run: 1, ok: false, detail: "InvalidArchive: entry 3: CRC-32 mismatch" },
       { kind: "started", contender: "typescript-b-arm64" },
       { note: "ranking" },
     ]);

@@ -7,6 +7,8 @@ import { join } from "node:path";
 import { DescribeExecutionCommand, ListExecutionsCommand, StartExecutionCommand, StopExecutionCommand } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmbeddedS3, type EmbeddedS3 } from "../local/s3";
+import { buildDefinition, TASK_STATES } from "../harness/definition";
+import { PARAMS } from "./support/harness-params";
 import {
   RESULT_DOCUMENT,
   STACK_OUTPUTS,
@@ -89,6 +91,24 @@ describe("bench aws against moto Step Functions", () => {
     const kept = /kept as (\S+-contest\.json)\n/.exec(result.stderr)?.[1];
     expect(kept?.startsWith(process.env.BENCH_RESULTS_DIR!)).toBe(true);
     expect(JSON.parse(await readFile(kept!, "utf8"))).toEqual(RESULT_DOCUMENT);
+  });
+
+  it("a harness fault met by a contender's execution fails the real parent definition: exit 1 naming it", async () => {
+    // The parent definition as deployed, with RunContender standing in as a Pass that returns
+    // what a contender execution hands back when the validator was throttled past its retries.
+    const parent = buildDefinition(PARAMS) as { States: { Contenders: { ItemProcessor: { States: Record<string, unknown> } } } };
+    const cause = "typescript-reference-arm64 run 2 of 2: the validator failed, so the archive was not judged: Lambda.TooManyRequestsException: Rate exceeded";
+    parent.States.Contenders.ItemProcessor.States[TASK_STATES.runContender] = {
+      Type: "Pass",
+      Result: { score: { harness_error: { contender: "typescript-reference-arm64", error: "Harness.ValidatorFailed", cause } } },
+      ResultPath: "$.child",
+      Next: "IsHarnessFault",
+    };
+    const arn = await createStateMachine(sfnClient(moto, freshRegion()), "harness-fault", parent);
+    const result = await runBench(["aws", "--poll-seconds", "0.2"], { moto, stdin: outputsFor(arn) }).done;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(`bench aws: execution \\S+ failed: Harness\\.ValidatorFailed: ${cause.replace(/[.]/g, "\\.")}\n`));
+    expect(result.stdout).toBe("");
   });
 
   it("a failing execution exits 1 with the error and cause, and prints no table", async () => {

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { ResultDocument, parsePayload } from "../harness/contracts";
+import { displayPath } from "../harness/repo-root";
 import { REPO_ROOT } from "./fixtures/sfn-moto";
 
 let root: string;
@@ -36,11 +37,13 @@ it("bench new typescript someone, then bench local --contenders typescript-someo
   expect(created.stderr).toBe("");
   expect(created.code).toBe(0);
 
+  // The follow-up command bench new printed, as printed: it names the folder it created under.
+  const followUp = /^run it locally:\s+npm run bench -- (.+)$/m.exec(created.stdout)?.[1];
+  expect(followUp).toBe(`--contenders typescript-someone --contenders-dir ${displayPath(root)}`);
   const out = join(root, "result.json");
   const local = await bench([
     "local",
-    "--contenders-dir", root,
-    "--contenders", "typescript-someone",
+    ...followUp!.split(" "),
     "--objects", "8",
     "--size-mb", "1",
     "--runs", "2",

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ContenderManifest } from "../harness/manifest";
 import { discoverContenders, parseManifestFile } from "../harness/manifest";
 import { packageContender } from "../harness/packaging";
-import { repoRoot } from "../harness/repo-root";
+import { displayPath, repoRoot } from "../harness/repo-root";
 import { validateArchive } from "../functions/validate";
 import { useEmbeddedS3 } from "./support/s3";
 import { runMain } from "./fixtures/capture-output";
@@ -42,7 +42,8 @@ describe("bench new", () => {
     const r = await runMain(["new", "typescript", devId, "--contenders-dir", root]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`npm run bench -- --contenders typescript-${devId}`);
+    // Outside contenders/, bench local must be told where to look: the follow-up says so.
+    expect(r.stdout).toContain(`npm run bench -- --contenders typescript-${devId} --contenders-dir ${displayPath(root)}\n`);
 
     const dir = join(root, "typescript", devId);
     const manifest = parseManifestFile(join(dir, "contender.json"));

@@ -83,4 +83,22 @@ describe("bench validate s3://bucket/key", () => {
     expect(missing.code).toBe(1);
     expect(missing.stdout).toContain("does not exist (NoSuchKey)");
   });
+
+  it("checks the source count given with --objects, and lists the prefix once", async () => {
+    const bucket = await s3.bucket("validate-count");
+    await uploadObjects(s3.client, bucket, "data", objects);
+    await s3.client.send(new PutObjectCommand({ Bucket: bucket, Key: "archives/a.zip", Body: await readFile(good) }));
+    const ok = await runMain(["validate", `s3://${bucket}/archives/a.zip`, "--prefix", "data", "--objects", "3"]);
+    expect(ok.code, ok.stderr).toBe(0);
+    // The stack says 4 objects, the prefix holds 3: the dataset is wrong, whatever the archive.
+    const off = await runMain(["validate", `s3://${bucket}/archives/a.zip`, "--prefix", "data", "--objects", "4"]);
+    expect(off.code).toBe(1);
+    expect(off.stderr).toContain(`harness problem: expected_object_count is 4 but s3://${bucket}/data/ lists 3 object(s)`);
+    for (const bad of ["-1", "2.5", "many"]) {
+      const r = await runMain(["validate", `s3://${bucket}/archives/a.zip`, `--objects=${bad}`]);
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr).toContain(`--objects must be a whole number of objects, got "${bad}"`);
+    }
+    expect((await runMain(["validate", good, "--objects", "3"])).code).toBe(2);
+  });
 });

@@ -1,8 +1,10 @@
 // `bench local` end to end: real moto, real sandboxed processes under cgroup limits, the real ASL
-// definition in aws-local-stepfunctions, the real validator and scorer. The good contender (the
-// reference) runs beside five test contenders that each fail in one way (tests/fixtures/
-// e2e-contenders); every one must land where it belongs with a reason a human can act on, and the
-// bucket must be clean afterwards. Then the interpreter's edge cases: every contender fails, and
+// definitions in aws-local-stepfunctions, the real validator and scorer. The good contender (the
+// reference) runs beside nine test contenders that each fail in one way (tests/fixtures/
+// e2e-contenders): five honest failures, two that game the contest (work only for the run they
+// guess is validated) and two that would sink a shared execution (a 300 KB result, 40 KB error
+// messages); every one must land where it belongs with a reason a human can act on, the reference
+// must be ranked beside them, and the bucket must be clean afterwards. Then the interpreter's edge cases: every contender fails, and
 // every contender succeeds. One run per scenario, shared by its assertions (each run costs ~1 min).
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +14,7 @@ import { runLocalBench, type LocalBenchOptions, type LocalBenchReport } from "..
 import { repoRoot } from "../harness/repo-root";
 import { CRASH_MESSAGE } from "./fixtures/e2e-contenders/typescript/crash/src/index";
 import { SLOW_DELAY_MS } from "./fixtures/e2e-contenders/typescript/slow/src/index";
+import { MESSAGE_START } from "./fixtures/e2e-contenders/typescript/chatty-error/src/index";
 
 const ROOTS = [path.join(repoRoot(), "contenders"), path.join(repoRoot(), "tests", "fixtures", "e2e-contenders")];
 const DATASET = { objectCount: 6, objectSizeMb: 1, seed: "e2e-local" } as const;
@@ -29,7 +32,13 @@ const FIXTURE = {
   oom: "typescript-oom-arm64",
   invalid: "typescript-invalid-arm64",
   slow: "typescript-slow-arm64",
+  runPattern: "typescript-run-pattern-arm64",
+  lock: "typescript-lock-arm64",
+  hugeResult: "typescript-huge-result-arm64",
+  chattyError: "typescript-chatty-error-arm64",
 } as const;
+/** The fixtures whose failure does not depend on the run count or the interpreter's edge cases. */
+const HONEST_FAILURES = ["crash", "timeout", "oom", "invalid"] as const;
 
 function bench(contenders: string[]): Promise<LocalBenchReport> {
   const options: LocalBenchOptions = {
@@ -60,6 +69,9 @@ function expectCleanBucket(report: LocalBenchReport): void {
   expect(report.leftovers).toEqual({ archives: [], multipartUploads: [] });
 }
 
+/** A missing archive as the validator reports it, for one run of the two. */
+const MISSING = (run: string) => new RegExp(`^invalid: run ${run} of 2: archive s3://bench-[0-9a-f]+/archives/typescript-[a-z-]+-arm64/local-\\S+/[0-9a-f-]{36}\\.zip does not exist \\(NoSuchKey\\)`);
+
 /** What every failing fixture must report, whichever run it is in. */
 const EXPECTED_FAILURES: Record<Exclude<keyof typeof FIXTURE, "slow">, (reason: string) => void> = {
   crash: (reason) => {
@@ -77,8 +89,28 @@ const EXPECTED_FAILURES: Record<Exclude<keyof typeof FIXTURE, "slow">, (reason: 
     expect(reason).not.toMatch(/timed out/i);
   },
   invalid: (reason) => {
-    // The validator's own words, naming exactly the object the fixture left out.
-    expect(reason).toBe(`invalid: archive missing 1 expected object(s) (sample: ['${lastObjectName()}'])`);
+    // The validator's own words, naming exactly the object the fixture left out, in every run.
+    expect(reason).toBe(`invalid: run 1 of 2: archive missing 1 expected object(s) (sample: ['${lastObjectName()}']) (2 of 2 archives invalid)`);
+  },
+  // No key looks like "run 0" any more: it never works, and every run's archive is missing.
+  runPattern: (reason) => {
+    expect(reason).toMatch(MISSING("1"));
+    expect(reason).toMatch(/\(2 of 2 archives invalid\)$/);
+  },
+  // One run took the lock and archived honestly; the other's archive is missing.
+  lock: (reason) => {
+    expect(reason).toMatch(MISSING("[12]"));
+    expect(reason).not.toMatch(/archives invalid\)$/);
+  },
+  hugeResult: (reason) => {
+    expect(reason).toMatch(
+      /^crash: the contender's results exceeded Step Functions' 256 KiB payload limit \(huge return values or error messages\?\): States\.DataLimitExceeded: The state\/task 'InvokeContender' returned a result of \d+ bytes/,
+    );
+  },
+  chattyError: (reason) => {
+    // A bounded excerpt of the 40 KB message, and how much was left out.
+    expect(reason).toMatch(new RegExp(`^crash: run 1 of 2: Error: ${MESSAGE_START} e+\\.\\.\\. \\(\\d+ more chars\\) \\(2 of 2 runs failed\\)$`));
+    expect(reason.length).toBeLessThan(500);
   },
 };
 
@@ -102,7 +134,7 @@ function expectSaneReferenceRow(row: SuccessRow | undefined): void {
   expect(r.run_price_usd).toBeGreaterThanOrEqual(r.compute_price_usd);
 }
 
-describe("bench local: the reference beside five failing test contenders", () => {
+describe("bench local: the reference beside nine failing test contenders", () => {
   let report: LocalBenchReport;
   beforeAll(async () => {
     report = await bench([REFERENCE, ...Object.values(FIXTURE)]);
@@ -141,7 +173,7 @@ describe("bench local: the interpreter's edge cases", () => {
   let allSucceed: LocalBenchReport;
   beforeAll(async () => {
     [allFail, allSucceed] = await Promise.all([
-      bench([FIXTURE.crash, FIXTURE.timeout, FIXTURE.oom, FIXTURE.invalid]),
+      bench(HONEST_FAILURES.map((kind) => FIXTURE[kind])),
       bench([REFERENCE]),
     ]);
   }, BENCH_TIMEOUT_MS);
@@ -149,12 +181,8 @@ describe("bench local: the interpreter's edge cases", () => {
   it("every contender fails: empty success, every failure reported, bucket clean", () => {
     expect(ResultDocument.parse(allFail.result)).toEqual(allFail.result);
     expect(allFail.result.success).toEqual([]);
-    expect(allFail.result.failure.map((row) => row.contender).sort()).toEqual(
-      [FIXTURE.crash, FIXTURE.timeout, FIXTURE.oom, FIXTURE.invalid].sort(),
-    );
-    for (const kind of Object.keys(EXPECTED_FAILURES) as (keyof typeof EXPECTED_FAILURES)[]) {
-      EXPECTED_FAILURES[kind](failureOf(allFail, FIXTURE[kind]));
-    }
+    expect(allFail.result.failure.map((row) => row.contender).sort()).toEqual(HONEST_FAILURES.map((kind) => FIXTURE[kind]).sort());
+    for (const kind of HONEST_FAILURES) EXPECTED_FAILURES[kind](failureOf(allFail, FIXTURE[kind]));
     expectCleanBucket(allFail);
   });
 

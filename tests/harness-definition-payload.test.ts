@@ -5,7 +5,7 @@
 // and output (Map iterations included, nested ones too) and what each Task receives and returns.
 import { describe, expect, it } from "vitest";
 import { ResultDocument } from "../harness/contracts";
-import { buildDefinition, ExecutionInput, MAX_RUNS_PER_CONTENDER } from "../harness/definition";
+import { ExecutionInput, MAX_RUNS_PER_CONTENDER } from "../harness/definition";
 import { FakeAws, jsonBytes, nameOf, runLocally, type ExecutionEvent, type FakeFunction } from "./support/harness-fake-aws";
 import { arn, PARAMS } from "./support/harness-params";
 
@@ -46,20 +46,30 @@ async function measure(names: string[], runsPerContender: number, executionName:
   const functions: Record<string, FakeFunction> = Object.fromEntries(names.map((n) => [arn(n), { config: "zip" }]));
   const aws = new FakeAws(functions, { logTail: "maximal" });
   const input = ExecutionInput.parse({ contenders: Object.keys(functions).map((a) => ({ name: nameOf(a), function_arn: a })) });
-  const { output, events } = await runLocally(buildDefinition({ ...PARAMS, runsPerContender, maxConcurrency: 0 }), input, aws, executionName);
+  const { output, events } = await runLocally({ ...PARAMS, runsPerContender, maxConcurrency: 0 }, input, aws, executionName);
   const document = ResultDocument.parse(output);
   // Every contender really went through with its full logs (else the sizes would mean nothing).
   expect(document.success.map((r) => r.contender).sort()).toEqual([...names].sort());
   expect(document.success.every((r) => r.runs_count === runsPerContender)).toBe(true);
-  return largestPayload(events, aws);
+  // What the parent execution carries per contender: the RunContender state's output (the child's
+  // ContenderScore beside the contender's name), and the Contenders Map's whole output.
+  const exitOf = (state: string) => events.filter((e) => e.type === "StateExited" && e.state?.name === state).map((e) => jsonBytes(e.state!.output));
+  const parent = { perContender: Math.max(...exitOf("RunContender")), contendersMap: Math.max(...exitOf("Contenders")) };
+  return { ...largestPayload(events, aws), parent };
 }
 
 describe("payload sizes stay under Step Functions' 256 KiB", () => {
   it("8 contenders x 10 runs, every run with a maximal 4 KB log tail", async () => {
     const names = Array.from({ length: 8 }, (_, i) => `typescript-developer${i}-${i % 2 ? "x86_64" : "arm64"}`);
-    const { largest, statesSeen } = await measure(names, 10, "bench-2026-11-24T03-00-00Z-a1b2c3d4");
-    // The measurement looked inside the Map iterations, where the logs are.
-    for (const state of ["InvokeContender", "RunOutcome", "Runs", "ScoreContender", "Contenders", "Rank"]) expect(statesSeen, state).toContain(state);
+    const { largest, statesSeen, parent } = await measure(names, 10, "bench-2026-11-24T03-00-00Z-a1b2c3d4");
+    // The measurement looked inside the child executions and their Map iterations, where the logs are.
+    for (const state of ["InvokeContender", "RunOutcome", "Runs", "Validations", "ScoreContender", "RunContender", "Contenders", "Rank"]) {
+      expect(statesSeen, state).toContain(state);
+    }
+    // The parent only ever holds small scores: ~1.5 KB per contender, whatever the runs carry.
+    expect(parent.perContender).toBeLessThan(2_048);
+    expect(parent.contendersMap).toBeLessThan(8 * 1_600);
+    console.info(`parent execution: ${parent.perContender} bytes per contender (RunContender output), ${parent.contendersMap} bytes for 8 (Contenders output)`);
     // The largest payload is one contender's 10 logs (the old single Score task saw all 80).
     expect(largest.bytes).toBeGreaterThan(10 * MAXIMAL_LOG_CHARS);
     expect(largest.bytes).toBeLessThan(2 * 10 * MAXIMAL_LOG_CHARS);

@@ -4,15 +4,16 @@
 // leftover multipart uploads are aborted.
 import { describe, expect, it } from "vitest";
 import { ContenderEvent, ResultDocument, ScoreContenderEvent, type ContenderOutcome } from "../harness/contracts";
-import { buildDefinition, ExecutionInput, type DefinitionParams } from "../harness/definition";
-import { FakeAws, logResultFor, nameOf, runLocally, validateResultFor, type FakeAwsOptions, type FakeFunction } from "./support/harness-fake-aws";
-import { arn, key, PARAMS } from "./support/harness-params";
+import { ExecutionInput, type DefinitionParams } from "../harness/definition";
+import { ExecutionFailedError } from "../local/engine";
+import { FakeAws, logResultFor, nameOf, runId, runLocally, validateResultFor, type FakeAwsOptions, type FakeFunction } from "./support/harness-fake-aws";
+import { ARCHIVE_KEY, arn, PARAMS } from "./support/harness-params";
 
 /** Runs the definition over `functions` (names are the ARN's last segment). */
 async function execute(params: DefinitionParams, functions: Record<string, FakeFunction>, options: FakeAwsOptions = {}) {
   const aws = new FakeAws(functions, options);
   const input = ExecutionInput.parse({ contenders: Object.keys(functions).map((a) => ({ name: nameOf(a), function_arn: a })) });
-  const { output } = await runLocally(buildDefinition(params), input, aws);
+  const { output } = await runLocally(params, input, aws);
   const document = ResultDocument.parse(output);
   // One score-contender call per contender, each a valid ScoreContenderEvent; the assertions
   // compare the RAW payload (zod strips unknown keys: only the raw value shows stray fields).
@@ -29,6 +30,13 @@ async function execute(params: DefinitionParams, functions: Record<string, FakeF
   for (const call of aws.invocations) {
     expect(call.logType).toBe("Tail");
     ContenderEvent.parse(call.event);
+    // The key names the contender and the execution, then a random id: never the run.
+    const name = nameOf(call.arn);
+    expect(call.event.archive_key).toMatch(ARCHIVE_KEY(name));
+    expect(call.event.scratch_prefix).toBe(`scratch/${name}`);
+  }
+  for (const name of new Set(aws.invocations.map((c) => nameOf(c.arn)))) {
+    expect(new Set(aws.keysOf(name)).size, `distinct keys of ${name}`).toBe(params.runsPerContender);
   }
   return { aws, document, outcomes };
 }
@@ -41,8 +49,10 @@ const zipConfig = (name: string, architecture = "arm64") => ({
   EphemeralStorage: { Size: 512 },
   Timeout: 300,
 });
-const okRuns = (name: string, n: number) =>
-  Array.from({ length: n }, (_, i) => ({ ok: true, index: i, archive_key: key(name, i), log_result: logResultFor(arn(name), i) }));
+const okRuns = (aws: FakeAws, name: string, n: number) =>
+  Array.from({ length: n }, (_, i) => ({ ok: true, index: i, archive_key: aws.key(name, i), log_result: logResultFor(arn(name), i) }));
+const validRuns = (aws: FakeAws, name: string, n: number) =>
+  Array.from({ length: n }, (_, i) => ({ index: i, ok: true, result: validateResultFor(aws.key(name, i)) }));
 
 describe("running the definition locally", () => {
   it("records every kind of outcome, scores each contender, ranks them, and cleans up", async () => {
@@ -59,10 +69,10 @@ describe("running the definition locally", () => {
         [arn(image)]: { config: "image" },
         [arn(crash)]: { config: "zip", run: () => ({ functionError: "Runtime.ExitError" }), leavesUploads: () => 1 },
         [arn(partial)]: { config: "zip", run: (i) => (i === 1 ? { functionError: "Sandbox.Timedout" } : "ok"), leavesUploads: (i) => (i === 1 ? 2 : 0) },
-        [arn(invalid)]: { config: "zip", archive: "invalid" },
+        [arn(invalid)]: { config: "zip", archive: (i) => (i === 2 ? "invalid" : "valid") },
         [arn(gone)]: { config: "missing" },
       },
-      { failingDeleteKeys: new Set([key(good, 2)]) },
+      { failingDeleteRuns: new Set([runId(good, 2)]) },
     );
 
     // What the scorer was given, contender by contender.
@@ -70,30 +80,35 @@ describe("running the definition locally", () => {
       contender: good,
       function_arn: arn(good),
       config: zipConfig(good),
-      runs: okRuns(good, 3),
-      validation: { ok: true, result: validateResultFor(key(good, 0)) },
+      runs: okRuns(aws, good, 3),
+      validations: validRuns(aws, good, 3),
     });
     const { Runtime: _none, ...imageConfig } = zipConfig(image, "x86_64");
     expect(outcomes[image]).toEqual({
       contender: image,
       function_arn: arn(image),
       config: imageConfig,
-      runs: okRuns(image, 3),
-      validation: { ok: true, result: validateResultFor(key(image, 0)) },
+      runs: okRuns(aws, image, 3),
+      validations: validRuns(aws, image, 3),
     });
     const crashOutcome = outcomes[crash]!;
-    expect(crashOutcome.validation).toBeUndefined();
+    expect(crashOutcome.validations).toBeUndefined();
     crashOutcome.runs.forEach((run, i) => {
-      expect(run).toEqual({ ok: false, index: i, archive_key: key(crash, i), error: { Error: "Runtime.ExitError", Cause: expect.any(String) } });
+      expect(run).toEqual({ ok: false, index: i, archive_key: aws.key(crash, i), error: { Error: "Runtime.ExitError", Cause: expect.any(String) } });
       if (!run.ok) expect(JSON.parse(run.error.Cause!)).toMatchObject({ errorType: "Runtime.ExitError", errorMessage: `run ${i} failed` });
     });
     expect(outcomes[partial]).toEqual({
       contender: partial,
       function_arn: arn(partial),
       config: zipConfig(partial),
-      runs: [okRuns(partial, 3)[0], { ok: false, index: 1, archive_key: key(partial, 1), error: { Error: "Sandbox.Timedout", Cause: expect.any(String) } }, okRuns(partial, 3)[2]],
+      runs: [okRuns(aws, partial, 3)[0], { ok: false, index: 1, archive_key: aws.key(partial, 1), error: { Error: "Sandbox.Timedout", Cause: expect.any(String) } }, okRuns(aws, partial, 3)[2]],
     });
-    expect(outcomes[invalid]!.validation).toEqual({ ok: false, error: { Error: "InvalidArchive", Cause: expect.stringContaining("CRC-32 mismatch") } });
+    // Run 2's archive alone is bad: every run is validated, each with its own verdict.
+    expect(outcomes[invalid]!.validations).toEqual([
+      validRuns(aws, invalid, 3)[0],
+      validRuns(aws, invalid, 3)[1],
+      { index: 2, ok: false, error: { Error: "InvalidArchive", Cause: expect.stringContaining("CRC-32 mismatch") } },
+    ]);
     expect(outcomes[gone]).toEqual({
       contender: gone,
       function_arn: arn(gone),
@@ -113,18 +128,18 @@ describe("running the definition locally", () => {
     const reasons = Object.fromEntries(document.failure.map((f) => [f.contender, f.reason]));
     expect(reasons[crash]).toBe("crash: run 1 of 3: Runtime.ExitError: run 0 failed (3 of 3 runs failed)");
     expect(reasons[partial]).toBe("timeout: run 2 of 3: run 1 failed");
-    expect(reasons[invalid]).toBe("invalid: entry 2: CRC-32 mismatch");
+    expect(reasons[invalid]).toBe("invalid: run 3 of 3: entry 2: CRC-32 mismatch");
     expect(reasons[gone]).toMatch(/^crash: cannot read function configuration: Lambda\.ResourceNotFoundException: Function not found/);
 
-    // Validation of run 0 of each fully successful contender; deletes of every run's archive.
-    expect(aws.validations.map((v) => v.archive_key).sort()).toEqual([image, good, invalid].map((n) => key(n, 0)).sort());
+    // Every run of each fully successful contender validated; deletes of every run's archive.
+    expect(aws.validations.map((v) => v.archive_key).sort()).toEqual([image, good, invalid].flatMap((n) => aws.keysOf(n)).sort());
     const ran = [good, image, crash, partial, invalid];
-    const everyRunKey = ran.flatMap((n) => [0, 1, 2].map((i) => key(n, i))).sort();
+    const everyRunKey = ran.flatMap((n) => [0, 1, 2].map((i) => aws.key(n, i))).sort();
     expect(aws.deletions.map((d) => d.Key).sort()).toEqual(everyRunKey);
     // Multipart cleanup: each run's key listed once, the killed runs' uploads aborted, none left.
     expect(aws.listings.map((l) => l.Prefix).sort()).toEqual(everyRunKey);
     expect(new Set(aws.listings.map((l) => `${l.Bucket} ${l.MaxUploads}`))).toEqual(new Set(["bench-bucket 100"]));
-    expect(aws.abortions.map((a) => a.Key).sort()).toEqual([key(crash, 0), key(crash, 1), key(crash, 2), key(partial, 1), key(partial, 1)].sort());
+    expect(aws.abortions.map((a) => a.Key).sort()).toEqual([aws.key(crash, 0), aws.key(crash, 1), aws.key(crash, 2), aws.key(partial, 1), aws.key(partial, 1)].sort());
     expect(new Set(aws.abortions.map((a) => a.UploadId)).size).toBe(5);
     expect(aws.openUploads.size).toBe(0);
     expect(aws.invocations.filter((c) => c.arn === arn(gone))).toEqual([]);
@@ -137,12 +152,12 @@ describe("running the definition locally", () => {
       const functions = Object.fromEntries(names.map((n) => [arn(n), { config: "zip" as const }]));
       const { outcomes, aws, document } = await execute({ ...PARAMS, runsPerContender: 1, maxConcurrency: 0 }, functions, { noUploadsAs });
       for (const n of names) {
-        expect(outcomes[n]!.runs).toEqual(okRuns(n, 1));
-        expect(outcomes[n]!.validation).toEqual({ ok: true, result: validateResultFor(key(n, 0)) });
+        expect(outcomes[n]!.runs).toEqual(okRuns(aws, n, 1));
+        expect(outcomes[n]!.validations).toEqual(validRuns(aws, n, 1));
       }
       expect(document.success.map((r) => r.contender)).toEqual(names);
       expect(document.failure).toEqual([]);
-      expect(aws.deletions.map((d) => d.Key).sort()).toEqual(names.map((n) => key(n, 0)).sort());
+      expect(aws.deletions.map((d) => d.Key).sort()).toEqual(names.map((n) => aws.key(n, 0)).sort());
       expect(aws.listings).toHaveLength(2);
       expect(aws.abortions).toEqual([]);
     }
@@ -154,9 +169,9 @@ describe("running the definition locally", () => {
       [arn(name)]: { config: "zip", run: () => ({ functionError: "Runtime.OutOfMemory" }), leavesUploads: () => 1 },
     });
     expect(document).toEqual({ success: [], failure: [{ contender: name, reason: "oom: run 1 of 2: run 0 failed (Runtime.OutOfMemory) (2 of 2 runs failed)" }] });
-    expect(outcomes[name]!.validation).toBeUndefined();
+    expect(outcomes[name]!.validations).toBeUndefined();
     expect(aws.validations).toEqual([]);
-    expect(aws.deletions.map((d) => d.Key).sort()).toEqual([key(name, 0), key(name, 1)]);
+    expect(aws.deletions.map((d) => d.Key).sort()).toEqual([aws.key(name, 0), aws.key(name, 1)].sort());
     expect(aws.openUploads.size).toBe(0);
   });
 
@@ -164,13 +179,13 @@ describe("running the definition locally", () => {
     const name = "typescript-killed-arm64";
     const functions = { [arn(name)]: { config: "zip" as const, run: () => ({ functionError: "Sandbox.Timedout" }), leavesUploads: () => 1 } };
     const { aws, document } = await execute({ ...PARAMS, runsPerContender: 3 }, functions, {
-      failingListPrefixes: new Set([key(name, 0)]),
+      failingListRuns: new Set([runId(name, 0)]),
       failingAbortIds: new Set(["upload-2"]),
     });
     expect(document.failure).toEqual([{ contender: name, reason: expect.stringMatching(/^timeout: run 1 of 3: /) }]);
-    expect(aws.abortions.map((a) => a.Key).sort()).toEqual([key(name, 1), key(name, 2)]);
+    expect(aws.abortions.map((a) => a.Key).sort()).toEqual([aws.key(name, 1), aws.key(name, 2)].sort());
     // Run 0's upload was never listed and run 1's abort failed: both still open, nothing else.
-    expect([...aws.openUploads.keys()].sort()).toEqual([key(name, 0), key(name, 1)]);
+    expect([...aws.openUploads.keys()].sort()).toEqual([aws.key(name, 0), aws.key(name, 1)].sort());
   });
 
   it("retries a throttled invocation but never a function error", async () => {
@@ -181,7 +196,7 @@ describe("running the definition locally", () => {
       [arn(failing)]: { config: "zip", run: () => ({ functionError: "Error" }) },
     });
     expect(aws.attempts.get(`${arn(throttled)}#0`)).toBe(2);
-    expect(outcomes[throttled]!.runs).toEqual(okRuns(throttled, 1));
+    expect(outcomes[throttled]!.runs).toEqual(okRuns(aws, throttled, 1));
     expect(aws.attempts.get(`${arn(failing)}#0`)).toBe(1);
     expect(outcomes[failing]!.runs[0]).toMatchObject({ ok: false, error: { Error: "Error" } });
   });
@@ -200,7 +215,7 @@ describe("running the definition locally", () => {
     );
     names.forEach((error, i) => {
       expect(aws.attempts.get(`${arn(contender(i))}#0`), error).toBe(2);
-      expect(outcomes[contender(i)]!.runs, error).toEqual(okRuns(contender(i), 1));
+      expect(outcomes[contender(i)]!.runs, error).toEqual(okRuns(aws, contender(i), 1));
     });
   });
 
@@ -210,7 +225,7 @@ describe("running the definition locally", () => {
       [arn(name)]: { config: "zip", run: () => ({ serviceError: "Lambda.TooManyRequestsException" }) },
     });
     expect(aws.attempts.get(`${arn(name)}#0`)).toBe(4); // the first try + MaxAttempts 3
-    expect(outcomes[name]!.runs[0]).toEqual({ ok: false, index: 0, archive_key: key(name, 0), error: { Error: "Lambda.TooManyRequestsException", Cause: "Rate exceeded" } });
+    expect(outcomes[name]!.runs[0]).toEqual({ ok: false, index: 0, archive_key: aws.key(name, 0), error: { Error: "Lambda.TooManyRequestsException", Cause: "Rate exceeded" } });
   });
 });
 
@@ -228,13 +243,14 @@ describe("scorer failures", () => {
   it("a scorer refusing its input (an unpriced region) fails the execution instead of blaming the contenders", async () => {
     const aws = new FakeAws({ [arn("typescript-a-arm64")]: { config: "zip" } });
     const input = ExecutionInput.parse({ contenders: [{ name: "typescript-a-arm64", function_arn: arn("typescript-a-arm64") }] });
-    const run = runLocally(buildDefinition({ ...PARAMS, runsPerContender: 1, region: "us-gov-west-1" }), input, aws);
-    const error = await run.then(
+    // GovCloud is not in the commercial price table (harness/pricing.ts).
+    const error = await runLocally({ ...PARAMS, runsPerContender: 1, region: "us-gov-west-1" }, input, aws).then(
       () => undefined,
-      (e: unknown) => e as Error & { cause?: Error },
+      (e: unknown) => e as ExecutionFailedError,
     );
-    expect(error?.cause?.name).toBe("UnknownRegionError");
-    expect(JSON.parse(error?.cause?.message ?? "{}")).toMatchObject({ errorType: "UnknownRegionError", errorMessage: expect.stringMatching(/us-gov-west-1/) });
+    expect(error).toBeInstanceOf(ExecutionFailedError);
+    expect(error?.error).toBe("UnknownRegionError");
+    expect(JSON.parse(error?.causeText ?? "{}")).toMatchObject({ errorType: "UnknownRegionError", errorMessage: expect.stringMatching(/us-gov-west-1/) });
     expect(aws.rankCalls).toEqual([]);
   });
 });

@@ -1,11 +1,11 @@
 // The cleanup Tasks against real S3 (moto): the S3 Task states call the same-named SDK v3 command
 // with their Parameters, as the local engine does and as the aws-sdk integration does on AWS.
 // Killed runs leave real multipart uploads; afterwards none is left under archives/, no archive
-// either, and an upload outside the runs' keys (another run's key prefix included) is untouched.
+// either, and an upload outside the runs' keys is untouched.
 import { describe, expect, it } from "vitest";
 import * as S3 from "@aws-sdk/client-s3";
 import { ResultDocument, type ContenderEvent } from "../harness/contracts";
-import { buildDefinition, ExecutionInput, TASK_STATES } from "../harness/definition";
+import { ExecutionInput, TASK_STATES } from "../harness/definition";
 import { FakeAws, runLocally } from "./support/harness-fake-aws";
 import { useEmbeddedS3 } from "./support/s3";
 import { arn, PARAMS } from "./support/harness-params";
@@ -36,35 +36,37 @@ describe("multipart cleanup against moto", () => {
     const bucket = await fixture.bucket("cleanup");
     const client = fixture.client;
     const name = "typescript-killed-arm64";
-    // Not any run's: another execution's run 1, and run 10's key (it shares "run-1" with run 1's).
-    const bystanders = [`archives/${name}/exec-0/run-1.zip`, `archives/${name}/exec-1/run-10.zip`];
+    // Not any run's: another execution's key, and a key of this execution no run was given.
+    const bystanders = [`archives/${name}/exec-0/00000000-0000-4000-8000-000000000000.zip`, `archives/${name}/exec-1/not-a-run.zip`];
     for (const Key of bystanders) await client.send(new S3.CreateMultipartUploadCommand({ Bucket: bucket, Key }));
-    // A key that EXTENDS run 1's key counts as run 1's (a contender's temporary name): the
-    // listing is by prefix, and only run 1 writes under it.
-    await client.send(new S3.CreateMultipartUploadCommand({ Bucket: bucket, Key: `archives/${name}/exec-1/run-1.zip.part` }));
 
     const aws = new FakeAws({ [arn(name)]: { config: "zip" } });
     const handlers = aws.handlers() as Record<string, (input: never) => Promise<unknown>>;
-    // Run 0 writes its archive; runs 1 and 2 are "killed" mid-upload (a part uploaded, no abort).
+    // The first run writes its archive; the other two are "killed" mid-upload (a part uploaded,
+    // no abort), one of them also under a key that EXTENDS its own (a contender's temporary name:
+    // the listing is by prefix, and only that run writes under it).
+    let invocations = 0;
     handlers[TASK_STATES.invokeContender] = async (input: never) => {
       const event = (input as { Payload: ContenderEvent }).Payload;
       expect(event.bucket_name).toBe(bucket);
-      if (event.archive_key.endsWith("run-0.zip")) {
+      const run = invocations++;
+      if (run === 0) {
         await client.send(new S3.PutObjectCommand({ Bucket: bucket, Key: event.archive_key, Body: "zip" }));
         return { StatusCode: 200, ExecutedVersion: "$LATEST", Payload: null, LogResult: "" };
       }
       const { UploadId } = await client.send(new S3.CreateMultipartUploadCommand({ Bucket: bucket, Key: event.archive_key }));
       await client.send(new S3.UploadPartCommand({ Bucket: bucket, Key: event.archive_key, UploadId, PartNumber: 1, Body: PART }));
+      if (run === 1) await client.send(new S3.CreateMultipartUploadCommand({ Bucket: bucket, Key: `${event.archive_key}.part` }));
       throw Object.assign(new Error(JSON.stringify({ errorType: "Sandbox.Timedout", errorMessage: "Task timed out after 1.00 seconds" })), { name: "Sandbox.Timedout" });
     };
-    for (const state of [TASK_STATES.listMultipartUploads, TASK_STATES.abortMultipartUpload, TASK_STATES.deleteArchive]) {
-      const resource = state === TASK_STATES.deleteArchive ? "deleteObject" : state[0]!.toLowerCase() + state.slice(1);
+    for (const state of [TASK_STATES.listMultipartUploads, TASK_STATES.abortMultipartUpload, TASK_STATES.deleteArchive, TASK_STATES.deleteUnjudgedArchive]) {
+      const resource = state.startsWith("Delete") ? "deleteObject" : state[0]!.toLowerCase() + state.slice(1);
       handlers[state] = s3Task(client, resource) as (input: never) => Promise<unknown>;
     }
     const instrumented = Object.assign(Object.create(aws) as FakeAws, { handlers: () => handlers });
 
     const input = ExecutionInput.parse({ contenders: [{ name, function_arn: arn(name) }] });
-    const { output } = await runLocally(buildDefinition({ ...PARAMS, bucket, runsPerContender: 3 }), input, instrumented);
+    const { output } = await runLocally({ ...PARAMS, bucket, runsPerContender: 3 }, input, instrumented);
 
     expect(ResultDocument.parse(output).failure).toEqual([{ contender: name, reason: expect.stringMatching(/^timeout: run 2 of 3: /) }]);
     expect(await openUploads(bucket)).toEqual(bystanders.sort());

@@ -118,6 +118,47 @@ describe("local engine: Task states served by sandboxes and moto", () => {
     expect((failure as ExecutionFailedError).causeText).toMatch(/'Call' returned a result of \d+ bytes, over the 262144-byte/);
   });
 
+  describe("child executions (states:startExecution.sync:2) run in the same engine", () => {
+    const CHILD = "arn:aws:states:us-east-1:000000000000:stateMachine:child";
+    const parentOf = (stateMachineArn: string) => oneTask("arn:aws:states:::states:startExecution.sync:2", { StateMachineArn: stateMachineArn, "Input.$": "$" });
+    const runWith = (children: Record<string, object>, input: unknown) =>
+      runStateMachine({ definition: parentOf(CHILD), stateMachines: children, input, executionName: "parent", stateMachineName: "parent", region: "us-east-1", lambda: sandboxes, s3: fixture.client });
+
+    it("a child that succeeds returns the DescribeExecution response, Output as JSON", async () => {
+      const child = { StartAt: "P", States: { P: { Type: "Pass", Parameters: { "doubled.$": "States.MathAdd($.n, $.n)", "name.$": "$$.Execution.Name" }, End: true } } };
+      const out = (await runWith({ [CHILD]: child }, { n: 21 })) as Record<string, unknown> & { Output: { doubled: number; name: string } };
+      expect(out).toMatchObject({ Status: "SUCCEEDED", StateMachineArn: CHILD, Input: { n: 21 }, Output: { doubled: 42 } });
+      // Its own execution, with its own name.
+      expect(out.Output.name).toMatch(/^[0-9a-f-]{36}$/);
+      expect(out.ExecutionArn).toBe(`arn:aws:states:us-east-1:000000000000:execution:child:${out.Output.name}`);
+    });
+
+    it("a child that fails, even uncatchably, fails only the parent's Task: States.TaskFailed naming the child's Error and Cause", async () => {
+      const failing = { StartAt: "F", States: { F: { Type: "Fail", Error: "Custom.Broken", Cause: "on purpose" } } };
+      // (The blob is in the child's definition: in the parent's input it would fail the parent.)
+      const oversized = { StartAt: "Big", States: { Big: { Type: "Pass", Result: { blob: "x".repeat(300 * 1024) }, End: true } } };
+      for (const [child, input, error, cause] of [
+        [failing, {}, "Custom.Broken", "on purpose"],
+        // A state output over 256 KiB: what Step Functions fails with States.DataLimitExceeded.
+        [oversized, {}, "States.DataLimitExceeded", "The state 'Big' produced an output of 307211 bytes, over the 262144-byte Step Functions payload quota"],
+      ] as const) {
+        const out = (await runWith({ [CHILD]: child }, input)) as { error: { Error: string; Cause: string } };
+        expect(out.error.Error).toBe("States.TaskFailed");
+        expect(JSON.parse(out.error.Cause)).toMatchObject({ Status: "FAILED", StateMachineArn: CHILD, Error: error, Cause: cause });
+      }
+      const unknown = (await runWith({}, {})) as { error: { Error: string } };
+      expect(unknown.error.Error).toBe("StepFunctions.StateMachineDoesNotExistException");
+    });
+
+    it("a state output over 256 KiB fails the execution itself, uncatchably", async () => {
+      const big = { StartAt: "Big", States: { Big: { Type: "Pass", Parameters: { "blob.$": "$.blob" }, End: true } } };
+      const failure = await run(big, { blob: "x".repeat(300 * 1024) }).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(ExecutionFailedError);
+      expect((failure as ExecutionFailedError).error).toBe("States.DataLimitExceeded");
+      expect(await run(big, { blob: "x".repeat(200 * 1024) })).toEqual({ blob: "x".repeat(200 * 1024) });
+    });
+  });
+
   it("a Task resource the engine cannot serve is refused before anything runs, naming the state", () => {
     expect(() =>
       localTaskHandlers(oneTask("arn:aws:states:::sqs:sendMessage", {}), { lambda: sandboxes, s3: fixture.client }),

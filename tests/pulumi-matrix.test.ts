@@ -184,10 +184,10 @@ describe("RuntimeMatrix IAM", () => {
     const root = policyOf("matrix-workflow-root");
     expect(root.slice(0, 4)).toEqual([
       { Sid: "InvokeAggregate", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [fnArn(`${P}-matrix-aggregate`)] },
-      { Sid: "StartConfigurations", Effect: "Allow", Action: ["states:StartExecution"], Resource: [configurationArn] },
-      { Sid: "FollowConfigurations", Effect: "Allow", Action: ["states:DescribeExecution", "states:StopExecution"], Resource: [`arn:aws:states:${REGION}:${ACCOUNT}:execution:${P}-matrix-configuration:*`] },
+      { Sid: "StartConfigurationExecutions", Effect: "Allow", Action: ["states:StartExecution"], Resource: [configurationArn] },
+      { Sid: "FollowConfigurationExecutions", Effect: "Allow", Action: ["states:DescribeExecution", "states:StopExecution"], Resource: [`arn:aws:states:${REGION}:${ACCOUNT}:execution:${P}-matrix-configuration:*`] },
       {
-        Sid: "SyncExecutionEvents",
+        Sid: "ManagedSyncRule",
         Effect: "Allow",
         Action: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
         Resource: [`arn:aws:events:${REGION}:${ACCOUNT}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule`],

@@ -5,7 +5,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FillParams } from "../harness/contracts";
-import { buildDefinition, ExecutionInput } from "../harness/definition";
+import { buildContenderDefinition, buildDefinition, ExecutionInput } from "../harness/definition";
 import { IMAGE_CONTENDER, PROVIDED_CONTENDER, TWO_CONTENDERS, baseConfig, writeContendersRoot } from "./support/contender-fixtures";
 import {
   ACCOUNT,
@@ -55,6 +55,8 @@ describe("resource graph", () => {
     ];
     const contender = (key: string) => [
       `LogGroup/contender-${key} <- ContenderFactory/contender`,
+      `Role/contender-${key}-role <- ContenderFactory/contender`,
+      `RolePolicy/contender-${key}-role <- ContenderFactory/contender`,
       `Function/contender-${key} <- ContenderFactory/contender`,
     ];
     const expected = [
@@ -70,8 +72,6 @@ describe("resource graph", () => {
       ...fn("(stack)", "validate"),
       ...fn("(stack)", "score"),
       "ContenderFactory/contender <- (stack)",
-      "Role/contender-role <- ContenderFactory/contender",
-      "RolePolicy/contender-role <- ContenderFactory/contender",
       ...CONTENDER_KEYS.flatMap(contender),
       "Repository/contender-rust-carol <- ContenderFactory/contender",
       "Image/contender-rust-carol-x86_64 <- ContenderFactory/contender",
@@ -80,6 +80,10 @@ describe("resource graph", () => {
       "Role/benchmark <- BenchmarkStateMachine/benchmark",
       "RolePolicy/benchmark <- BenchmarkStateMachine/benchmark",
       "StateMachine/benchmark <- BenchmarkStateMachine/benchmark",
+      "LogGroup/benchmark-contender <- BenchmarkStateMachine/benchmark",
+      "Role/benchmark-contender <- BenchmarkStateMachine/benchmark",
+      "RolePolicy/benchmark-contender <- BenchmarkStateMachine/benchmark",
+      "StateMachine/benchmark-contender <- BenchmarkStateMachine/benchmark",
     ].sort();
     expect(edges).toEqual(expected);
   });
@@ -118,13 +122,13 @@ describe("functions", () => {
       [`${P}-typescript-alice-arm64`, "arm64", 1024, 600, 512],
       [`${P}-typescript-alice-x86_64`, "x86_64", 1024, 600, 512],
     ]);
-    const sharedRole = byName(all, "aws:iam/role:Role", "contender-role").state.arn;
     for (const f of contenders) {
-      expect(f.inputs.role).toBe(sharedRole);
+      // Its own role (see "gives every contender function its own role").
+      expect(f.inputs.role).toBe(byName(all, "aws:iam/role:Role", `${f.name}-role`).state.arn);
       expect(f.inputs.loggingConfig).toEqual({ logFormat: "Text", logGroup: `/aws/lambda/${f.inputs.name}` });
       const logGroup = byName(all, "aws:cloudwatch/logGroup:LogGroup", f.name);
       expect(logGroup.inputs).toMatchObject({ name: `/aws/lambda/${f.inputs.name}`, retentionInDays: 14 });
-      expect(f.dependencies).toEqual(expect.arrayContaining([logGroup.urn, byName(all, "aws:iam/rolePolicy:RolePolicy", "contender-role").urn]));
+      expect(f.dependencies).toEqual(expect.arrayContaining([logGroup.urn, byName(all, "aws:iam/rolePolicy:RolePolicy", `${f.name}-role`).urn]));
     }
   });
 
@@ -186,42 +190,62 @@ describe("the bucket filler's Invocation", () => {
   });
 });
 
-describe("state machine", () => {
-  it("runs the harness definition wired with this stack's ARNs", () => {
-    const sm = byName(all, "aws:sfn/stateMachine:StateMachine", "benchmark");
+describe("state machines", () => {
+  const params = (bucket: string) => ({
+    validatorArn: fnArn(`${P}-validate`),
+    scorerArn: fnArn(`${P}-score`),
+    bucket,
+    filesPrefix: "files",
+    runsPerContender: 2,
+    maxConcurrency: 4,
+    contenderConcurrency: 0,
+    contenderStateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${P}-contender`,
+    maxRunTimeMs: 120000,
+    expectedObjectCount: 300,
+    region: "eu-west-1",
+  });
+
+  it("runs the harness definitions wired with this stack's ARNs: the parent starts the contender machine", () => {
     const bucketName = byName(all, "aws:s3/bucket:Bucket", "bench").state.bucket;
-    const expected = buildDefinition({
-      validatorArn: fnArn(`${P}-validate`),
-      scorerArn: fnArn(`${P}-score`),
-      bucket: bucketName,
-      filesPrefix: "files",
-      runsPerContender: 2,
-      maxConcurrency: 4,
-      maxRunTimeMs: 120000,
-      expectedObjectCount: 300,
-      region: "eu-west-1",
-    });
-    const definition = JSON.parse(sm.inputs.definition);
-    expect(definition).toEqual(expected);
-    // Independently of buildDefinition: the only literal function ARNs are the validator's and
-    // the scorer's (ScoreContender per contender, then Rank; contenders come from the execution
-    // input), the only bucket is ours.
-    const literal = (key: string) => collect(definition, key).sort();
-    expect(literal("FunctionName")).toEqual([fnArn(`${P}-score`), fnArn(`${P}-score`), fnArn(`${P}-validate`)]);
-    expect(new Set(literal("Bucket"))).toEqual(new Set([bucketName]));
-    expect(sm.inputs).toMatchObject({ name: P, type: "STANDARD", roleArn: byName(all, "aws:iam/role:Role", "benchmark").state.arn });
-    const logGroup = byName(all, "aws:cloudwatch/logGroup:LogGroup", "benchmark");
-    expect(logGroup.inputs).toEqual({ name: `/aws/vendedlogs/states/${P}`, retentionInDays: 14 });
-    expect(sm.inputs.loggingConfiguration).toEqual({ logDestination: `${logGroup.state.arn}:*`, includeExecutionData: true, level: "ALL" });
-    expect(sm.dependencies).toContain(byName(all, "aws:iam/rolePolicy:RolePolicy", "benchmark").urn);
+    const parent = byName(all, "aws:sfn/stateMachine:StateMachine", "benchmark");
+    const child = byName(all, "aws:sfn/stateMachine:StateMachine", "benchmark-contender");
+    expect(JSON.parse(parent.inputs.definition)).toEqual(buildDefinition(params(bucketName)));
+    expect(JSON.parse(child.inputs.definition)).toEqual(buildContenderDefinition(params(bucketName)));
+    expect(child.state.arn).toBe(params(bucketName).contenderStateMachineArn);
+    // Independently of the builders: the only literal function ARNs are the validator's and the
+    // scorer's (contenders come from the execution input), the only bucket is ours, and the
+    // parent's only state machine is the contender machine.
+    const literal = (definition: unknown, key: string) => collect(definition, key).sort();
+    expect(literal(JSON.parse(child.inputs.definition), "FunctionName")).toEqual([fnArn(`${P}-score`), fnArn(`${P}-validate`)]);
+    expect(literal(JSON.parse(parent.inputs.definition), "FunctionName")).toEqual([fnArn(`${P}-score`), fnArn(`${P}-score`)]);
+    expect(literal(JSON.parse(parent.inputs.definition), "StateMachineArn")).toEqual([child.state.arn]);
+    for (const sm of [child, parent]) expect(new Set(literal(JSON.parse(sm.inputs.definition), "Bucket"))).toEqual(new Set([bucketName]));
+    for (const [resource, name] of [["benchmark", P], ["benchmark-contender", `${P}-contender`]] as const) {
+      const sm = byName(all, "aws:sfn/stateMachine:StateMachine", resource);
+      expect(sm.inputs).toMatchObject({ name, type: "STANDARD", roleArn: byName(all, "aws:iam/role:Role", resource).state.arn });
+      const logGroup = byName(all, "aws:cloudwatch/logGroup:LogGroup", resource);
+      expect(logGroup.inputs).toEqual({ name: `/aws/vendedlogs/states/${name}`, retentionInDays: 14 });
+      expect(sm.inputs.loggingConfiguration).toEqual({ logDestination: `${logGroup.state.arn}:*`, includeExecutionData: true, level: "ALL" });
+      expect(sm.dependencies).toContain(byName(all, "aws:iam/rolePolicy:RolePolicy", resource).urn);
+    }
+  });
+
+  it("gives every contender function its own role", () => {
+    for (const key of CONTENDER_KEYS) {
+      const role = byName(all, "aws:iam/role:Role", `contender-${key}-role`);
+      expect(role.inputs.name).toBe(`${P}-${key}`);
+      expect(lambda(`contender-${key}`).inputs.role).toBe(role.state.arn);
+      expect(lambda(`contender-${key}`).dependencies).toContain(byName(all, "aws:iam/rolePolicy:RolePolicy", `contender-${key}-role`).urn);
+    }
   });
 });
 
 describe("stack outputs", () => {
-  it("exports exactly bucketName, stateMachineArn, executionInput and contenders", () => {
+  it("exports exactly bucketName, stateMachineArn, contenderStateMachineArn, executionInput and contenders", () => {
     const bucketName = byName(all, "aws:s3/bucket:Bucket", "bench").state.bucket;
-    expect(Object.keys(program.outputs).sort()).toEqual(["bucketName", "contenders", "executionInput", "stateMachineArn"]);
+    expect(Object.keys(program.outputs).sort()).toEqual(["bucketName", "contenderStateMachineArn", "contenders", "executionInput", "stateMachineArn"]);
     expect(program.outputs.bucketName).toBe(bucketName);
+    expect(program.outputs.contenderStateMachineArn).toBe(`arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${P}-contender`);
     expect(program.outputs.stateMachineArn).toBe(`arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${P}`);
     const executionInput = {
       contenders: CONTENDER_KEYS.map((name) => ({ name, function_arn: fnArn(`${P}-${name}`) })),

@@ -28,16 +28,19 @@ function okRun(index: number, billed: number, memory = 512): RunOutcome {
   return { ok: true, index, archive_key: `archives/c/exec/run-${index}.zip`, log_result: Buffer.from(`START\n${line}\n`).toString("base64") };
 }
 
+const INVALID = { Error: "InvalidArchive", Cause: JSON.stringify({ errorType: "InvalidArchive", errorMessage: "archive missing" }) };
+
 function outcome(name: string, billed: number[], memory = 512, over: Partial<ContenderOutcome> = {}): ContenderOutcome {
   return {
     contender: name,
     function_arn: ARN(name),
     config: { FunctionArn: ARN(name), Runtime: "nodejs22.x", MemorySize: memory, Architectures: ["arm64"], EphemeralStorage: { Size: 512 }, Timeout: 600 },
     runs: billed.map((b, i) => okRun(i, b, memory)),
-    validation: {
-      ok: true,
-      result: { archive_key: "archives/c/exec/run-0.zip", archive_bytes: 10, entry_count: 1, stored_entries: 1, deflated_entries: 0, uncompressed_bytes: 5, zip64: false },
-    },
+    validations: billed.map((_, index) => ({
+      index,
+      ok: true as const,
+      result: { archive_key: `archives/c/exec/run-${index}.zip`, archive_bytes: 10, entry_count: 1, stored_entries: 1, deflated_entries: 0, uncompressed_bytes: 5, zip64: false },
+    })),
     ...over,
   };
 }
@@ -81,10 +84,11 @@ describe("score-contender", () => {
     expect(legacy.success).toEqual([{ rank: 1, ...row }]);
   });
 
-  it("returns the failure row for a failed contender, with a known reason prefix", async () => {
-    const c = outcome("node-ann-arm64", [1000, 1000], 512, { validation: undefined });
-    expect(await scoreOne(scoreEvent(c))).toEqual({ failure: { contender: "node-ann-arm64", reason: "invalid: archive was not validated" } });
-    const unreadable = { contender: "gone-arm64", function_arn: ARN("gone"), config_error: { Error: "Lambda.ResourceNotFoundException", Cause: "Function not found" }, runs: [] };
+  it("returns the failure row for a failed contender, with a known reason prefix naming the run", async () => {
+    const c = outcome("node-ann-arm64", [1000, 1000], 512);
+    c.validations[1] = { index: 1, ok: false, error: INVALID };
+    expect(await scoreOne(scoreEvent(c))).toEqual({ failure: { contender: "node-ann-arm64", reason: "invalid: run 2 of 2: archive missing" } });
+    const unreadable = { contender: "gone-arm64", function_arn: ARN("gone"), config_error: { Error: "Lambda.ResourceNotFoundException", Cause: "Function not found" }, runs: [], validations: [] };
     expect(await scoreOne(scoreEvent(unreadable, { runs_per_contender: 2 }))).toEqual({
       failure: { contender: "gone-arm64", reason: "crash: cannot read function configuration: Lambda.ResourceNotFoundException: Function not found" },
     });
@@ -133,13 +137,15 @@ describe("rank", () => {
   });
 
   it("agrees with the whole-input scorer on the same contenders", async () => {
-    const outcomes = [outcome("b", [3000, 3000]), outcome("a", [1000, 1200]), outcome("x", [5, 5], 512, { validation: undefined })];
+    const x = outcome("x", [5, 5], 512);
+    x.validations[0] = { index: 0, ok: false, error: INVALID };
+    const outcomes = [outcome("b", [3000, 3000]), outcome("a", [1000, 1200]), x];
     const scores = await Promise.all(outcomes.map((c) => scoreOne(scoreEvent(c, { runs_per_contender: 2 }))));
-    const ranked = await handler({ action: "rank", scores });
+    const ranked = await handler({ action: "rank", scores: scores as RankEvent["scores"] });
     const whole = await handler({ region: "us-east-1", max_run_time_ms: 600_000, runs_per_contender: 2, contenders: outcomes });
     expect(ranked).toEqual(whole);
     expect(ranked.success.map((r) => r.contender)).toEqual(["a", "b"]);
-    expect(ranked.failure).toEqual([{ contender: "x", reason: "invalid: archive was not validated" }]);
+    expect(ranked.failure).toEqual([{ contender: "x", reason: "invalid: run 1 of 2: archive missing" }]);
   });
 
   it("ranks nothing into an empty document", async () => {

@@ -1,8 +1,8 @@
-// Failure reasons of the score function: what each kind of failed run, validation or input
-// problem turns into. Error payloads are shaped like what Lambda and Step Functions return.
+// Failure reasons of the score function: what each kind of failed run, validation, failed
+// execution or input problem turns into, and which problems are the harness's own. Error payloads are shaped like what Lambda and Step Functions return.
 import { describe, expect, it } from "vitest";
-import { InvalidPayloadError, ResultDocument, type ContenderOutcome, type RunOutcome, type ScoreInput, type TaskError } from "../harness/contracts";
-import { classifyRunError, handler } from "../functions/score/index";
+import { InvalidPayloadError, ResultDocument, type ContenderOutcome, type RunOutcome, type ScoreInput, type TaskError, type ValidationOutcome } from "../harness/contracts";
+import { classifyRunError, handler, HarnessFaultError } from "../functions/score/index";
 import { formatReportLine } from "./support/report-lines";
 
 const REQ = "6f4f7c1e-2b7a-4d0e-8a51-94c3f0e2d1aa";
@@ -20,15 +20,33 @@ const TIMEOUT = lambdaError("Sandbox.Timedout", `RequestId: ${REQ} Error: Task t
 const OOM = lambdaError("Runtime.OutOfMemory", `RequestId: ${REQ} Error: Runtime exited with error: signal: killed`);
 const CRASH = lambdaError("Error", "cannot list s3://bucket/files: AccessDenied");
 
+const valid = (index: number): ValidationOutcome => ({
+  index,
+  ok: true,
+  result: { archive_key: `a/${index}.zip`, archive_bytes: 1, entry_count: 1, stored_entries: 1, deflated_entries: 0, uncompressed_bytes: 1, zip64: false },
+});
+const invalid = (index: number, error: TaskError): ValidationOutcome => ({ index, ok: false, error });
+
 function contender(runs: RunOutcome[], over: Partial<ContenderOutcome> = {}): ContenderOutcome {
   return {
     contender: "node-ann-arm64",
     function_arn: "arn:aws:lambda:us-east-1:1:function:f",
     config: { FunctionArn: "arn:aws:lambda:us-east-1:1:function:f", Runtime: "nodejs22.x", MemorySize: 512, Architectures: ["arm64"], EphemeralStorage: { Size: 512 }, Timeout: 600 },
     runs,
-    validation: { ok: true, result: { archive_key: "a/run-0.zip", archive_bytes: 1, entry_count: 1, stored_entries: 1, deflated_entries: 0, uncompressed_bytes: 1, zip64: false } },
+    validations: [0, 1, 2].map((index) => valid(index)),
     ...over,
   };
+}
+
+/** The whole-input scorer refuses to publish a ranking over a harness fault: it throws it. */
+async function harnessFaultOf(c: ContenderOutcome): Promise<Error> {
+  const event: ScoreInput = { region: "us-east-1", max_run_time_ms: 600_000, runs_per_contender: 3, contenders: [c] };
+  const error = await handler(event).then(
+    () => undefined,
+    (e: unknown) => e as Error,
+  );
+  expect(error).toBeInstanceOf(HarnessFaultError);
+  return error!;
 }
 
 async function reasonOf(c: ContenderOutcome): Promise<string> {
@@ -115,33 +133,94 @@ describe("REPORT lines", () => {
   });
 });
 
-describe("validation", () => {
-  it("invalid archive: the validator's own message", async () => {
-    const error = lambdaError("InvalidArchive", "content hash mismatch for 'ab12': computed cd34");
-    expect(await reasonOf(contender([ok(0), ok(1), ok(2)], { validation: { ok: false, error } }))).toBe(
-      "invalid: content hash mismatch for 'ab12': computed cd34",
+describe("validation of every run's archive", () => {
+  const MISMATCH = lambdaError("InvalidArchive", "content hash mismatch for 'ab12': computed cd34");
+  const MISSING = lambdaError("InvalidArchive", "archive missing");
+
+  it("invalid archive: names the run, then the validator's own message", async () => {
+    expect(await reasonOf(contender([ok(0), ok(1), ok(2)], { validations: [valid(0), valid(1), invalid(2, MISMATCH)] }))).toBe(
+      "invalid: run 3 of 3: content hash mismatch for 'ab12': computed cd34",
     );
   });
 
-  it("a broken validator is still a visible failure", async () => {
-    const error = lambdaError("TypeError", "Cannot read properties of undefined (reading 'size')");
-    expect(await reasonOf(contender([ok(0), ok(1), ok(2)], { validation: { ok: false, error } }))).toBe(
-      "invalid: validator error TypeError: Cannot read properties of undefined (reading 'size')",
-    );
-    const timedOut = { ok: false as const, error: TIMEOUT };
-    expect(await reasonOf(contender([ok(0), ok(1), ok(2)], { validation: timedOut }))).toBe(
-      "invalid: validator error Sandbox.Timedout: Task timed out after 600.00 seconds",
-    );
+  it("several invalid archives: the first by run, and how many", async () => {
+    // Map outputs are in run order, but the scorer does not rely on it.
+    const validations = [invalid(2, MISMATCH), valid(0), invalid(1, MISSING)];
+    expect(await reasonOf(contender([ok(0), ok(1), ok(2)], { validations }))).toBe("invalid: run 2 of 3: archive missing (2 of 3 archives invalid)");
   });
 
-  it("all runs ok but no validation recorded", async () => {
-    const { validation: _dropped, ...rest } = contender([ok(0), ok(1), ok(2)]);
-    expect(await reasonOf(rest)).toBe("invalid: archive was not validated");
+  it("a broken validator is the harness's fault, never the contender's invalid:", async () => {
+    const crashed = lambdaError("TypeError", "Cannot read properties of undefined (reading 'size')");
+    const throttled = { Error: "Lambda.TooManyRequestsException", Cause: "Rate exceeded" };
+    for (const [validations, said] of [
+      [[valid(0), { index: 1, harness_error: throttled }, valid(2)], "run 2 of 3: the validator failed, so the archive was not judged: Lambda.TooManyRequestsException: Rate exceeded"],
+      // Recorded as a verdict but not InvalidArchive: still not the contender's fault.
+      [[valid(0), valid(1), invalid(2, crashed)], "run 3 of 3: the validator failed, so the archive was not judged: TypeError: Cannot read properties of undefined (reading 'size')"],
+    ] as const) {
+      const c = contender([ok(0), ok(1), ok(2)], { validations: [...validations] });
+      const error = await harnessFaultOf(c);
+      expect(error.name).toBe("Harness.ValidatorFailed");
+      expect(error.message).toBe(`node-ann-arm64 ${said}`);
+    }
+  });
+
+  it("the dataset not matching the stack (the validator's harness problem) is a harness fault naming the counts", async () => {
+    const mismatch = lambdaError("Error", "harness problem: expected_object_count is 6 but files/ lists 7 object(s); refill the bucket or fix the execution input");
+    const error = await harnessFaultOf(contender([ok(0), ok(1), ok(2)], { validations: [{ index: 0, harness_error: mismatch }, valid(1), valid(2)] }));
+    expect(error.name).toBe("Harness.ValidatorFailed");
+    expect(error.message).toMatch(/run 1 of 3: .*expected_object_count is 6 but files\/ lists 7 object\(s\)/);
+  });
+
+  it("all runs ok but not every archive judged: a harness fault, not a contender's failure", async () => {
+    const error = await harnessFaultOf(contender([ok(0), ok(1), ok(2)], { validations: [valid(0), valid(2)] }));
+    expect(error.name).toBe("Harness.ValidationsMissing");
+    expect(error.message).toBe("node-ann-arm64: expected a validation of each of 3 run(s), got [0, 2]");
   });
 
   it("a failed run is reported rather than the skipped validation", async () => {
-    const { validation: _dropped, ...rest } = contender([failed(0, TIMEOUT), ok(1), ok(2)]);
-    expect(await reasonOf(rest)).toMatch(/^timeout: run 1 of 3/);
+    expect(await reasonOf(contender([failed(0, TIMEOUT), ok(1), ok(2)], { validations: [] }))).toMatch(/^timeout: run 1 of 3/);
+  });
+
+  it("the score-contender action hands a harness fault back as harness_error, for the workflow to fail on", async () => {
+    const c = contender([ok(0), ok(1), ok(2)], { validations: [valid(0), valid(1), { index: 2, harness_error: { Error: "Lambda.ServiceException", Cause: "oops" } }] });
+    const score = await handler({ action: "score-contender", region: "us-east-1", max_run_time_ms: 600_000, runs_per_contender: 3, contender: c });
+    expect(score).toEqual({
+      harness_error: {
+        contender: "node-ann-arm64",
+        error: "Harness.ValidatorFailed",
+        cause: "node-ann-arm64 run 3 of 3: the validator failed, so the archive was not judged: Lambda.ServiceException: oops",
+      },
+    });
+  });
+});
+
+describe("a contender's whole execution failed", () => {
+  const failedExecution = (error: TaskError) => handler({ action: "contender-execution-failed", contender: "big-arm64", error });
+  const child = (Error: string, Cause: string) => ({
+    Error: "States.TaskFailed",
+    Cause: JSON.stringify({ ExecutionArn: "arn:aws:states:us-east-1:1:execution:c:1", Status: "FAILED", Error, Cause }),
+  });
+
+  it("names Step Functions' payload limit for States.DataLimitExceeded", async () => {
+    const score = await failedExecution(child("States.DataLimitExceeded", "The state/task 'InvokeContender' returned a result with a size exceeding the maximum number of bytes service limit."));
+    expect(score).toEqual({
+      failure: {
+        contender: "big-arm64",
+        reason:
+          "crash: the contender's results exceeded Step Functions' 256 KiB payload limit (huge return values or error messages?): " +
+          "States.DataLimitExceeded: The state/task 'InvokeContender' returned a result with a size exceeding the maximum number of bytes service limit.",
+      },
+    });
+  });
+
+  it("a timed-out child is a timeout; anything else a crash, quoting at most 300 characters", async () => {
+    expect(await failedExecution(child("States.Timeout", ""))).toEqual({ failure: { contender: "big-arm64", reason: "timeout: the contender's execution ran out of time: States.Timeout" } });
+    const score = (await failedExecution({ Error: "States.Runtime", Cause: "x".repeat(1000) })) as { failure: { reason: string } };
+    expect(score.failure.reason).toBe(`crash: the contender's execution failed: States.Runtime: ${"x".repeat(300)}... (700 more chars)`);
+  });
+
+  it("rejects the event without an error", async () => {
+    await expect(handler({ action: "contender-execution-failed", contender: "c" } as never)).rejects.toThrow(/invalid scorer event: error: /);
   });
 });
 

@@ -50,7 +50,8 @@ const VALID = {
 };
 
 function contender(name: string, runs: RunOutcome[], over: Partial<ContenderOutcome> = {}): ContenderOutcome {
-  return { contender: name, function_arn: ARN(name), config: config({ FunctionArn: ARN(name) }), runs, validation: VALID, ...over };
+  const validations = runs.map((run) => ({ ...VALID, index: run.index }));
+  return { contender: name, function_arn: ARN(name), config: config({ FunctionArn: ARN(name) }), runs, validations, ...over };
 }
 
 function input(contenders: ContenderOutcome[], over: Partial<ScoreInput> = {}): ScoreInput {

@@ -69,14 +69,35 @@ export function quoteRunError(kind: FailureKind, error: TaskError): string {
   return quote(message ? `${type}: ${message}` : type);
 }
 
-/** "invalid: ..." reason for a failed validation. */
-export function validationFailureReason(error: TaskError): string {
+/** What an "invalid: run i of N: ..." reason quotes: the validator's own words. */
+export function invalidArchiveText(error: TaskError): string {
   const { message } = describeTaskError(error);
-  if (error.Error === "InvalidArchive") {
-    return `invalid: ${quote(message || "the validator rejected the archive without a reason")}`;
+  return quote(message || "the validator rejected the archive without a reason");
+}
+
+/** Error and Cause of a child execution's failure, out of the `.sync` integration's `States.TaskFailed`. */
+export function childExecutionError(error: TaskError): TaskError {
+  if (error.Error !== "States.TaskFailed") return error;
+  const described = parseJsonObject(error.Cause ?? "");
+  const childError = described?.Error ?? described?.error;
+  const childCause = described?.Cause ?? described?.cause;
+  if (typeof childError !== "string" || !childError) return error;
+  return { Error: childError, Cause: typeof childCause === "string" ? childCause : "" };
+}
+
+/**
+ * The failure reason when a contender's whole child execution failed: its runs could not even be
+ * scored. Named after what Step Functions reported, so a contributor knows what to change.
+ */
+export function executionFailureReason(error: TaskError): string {
+  const child = childExecutionError(error);
+  const detail = quote(child.Cause ?? "", MAX_QUOTED_CHARS);
+  const said = detail ? `${child.Error}: ${detail}` : child.Error;
+  if (child.Error === "States.DataLimitExceeded") {
+    return `crash: the contender's results exceeded Step Functions' 256 KiB payload limit (huge return values or error messages?): ${said}`;
   }
-  // Anything else means the validator itself broke; still a failure, and it must stay visible.
-  return `invalid: validator error ${error.Error}: ${quote(message || "(no message)")}`;
+  if (child.Error === "States.Timeout") return `timeout: the contender's execution ran out of time: ${said}`;
+  return `crash: the contender's execution failed: ${said}`;
 }
 
 /** Collapses whitespace (reasons are one line in a table) and bounds the length. */

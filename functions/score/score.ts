@@ -2,22 +2,53 @@
 // Checks run in the order a human would want the first problem reported: configuration, the
 // runs themselves, their REPORT lines, the archive's validation, the time budget.
 import type {
+  ContenderExecutionFailedEvent,
   ContenderOutcome,
   ContenderScore,
   FailureRow,
+  RankableScore,
+  TaskError,
   ResultDocument,
   ScoreContenderEvent,
   ScoreInput,
   SuccessRow,
   UnrankedSuccessRow,
 } from "../../harness/contracts";
-import { classifyRunError, quote, quoteRunError, validationFailureReason, describeTaskError, type FailureKind } from "./failures";
+import { INVALID_ARCHIVE } from "../validate/errors";
+import {
+  classifyRunError,
+  describeTaskError,
+  executionFailureReason,
+  invalidArchiveText,
+  quote,
+  quoteRunError,
+  type FailureKind,
+} from "./failures";
 import { roundMs, roundStats, stats } from "./numbers";
 import { priceRun } from "./price";
 import { lambdaRatesFor, type LambdaRates } from "../../harness/pricing";
 import { ReportLineError, decodeLogResult, parseReportLine, type ReportMetrics } from "../../harness/report-line";
 
-type Verdict = { ok: true; row: UnrankedSuccessRow } | { ok: false; reason: string };
+/** A harness fault found while scoring: the execution must fail with it (never a contender's row). */
+interface Fault {
+  error: string;
+  cause: string;
+}
+type Verdict = { ok: true; row: UnrankedSuccessRow } | { ok: false; reason: string } | { ok: false; fault: Fault };
+
+/** Names of the harness faults the scorer reports (the execution fails with this Error). */
+export const HARNESS_FAULTS = {
+  validatorFailed: "Harness.ValidatorFailed",
+  validationsMissing: "Harness.ValidationsMissing",
+} as const;
+
+/** A harness fault in the older whole-ScoreInput event, which has no per-contender way to report it. */
+export class HarnessFaultError extends Error {
+  constructor(error: string, cause: string) {
+    super(cause);
+    this.name = error;
+  }
+}
 
 /** The "score-contender" action: one contender, inside its own state-machine Map iteration. */
 export function scoreOneContender(event: ScoreContenderEvent): ContenderScore {
@@ -26,8 +57,13 @@ export function scoreOneContender(event: ScoreContenderEvent): ContenderScore {
   return toScore(event.contender, scoreContender(event.contender, event, lambdaRatesFor(event.region)));
 }
 
+/** The "contender-execution-failed" action: the failure row of a contender whose execution failed. */
+export function executionFailed(event: ContenderExecutionFailedEvent): ContenderScore {
+  return { failure: { contender: event.contender, reason: executionFailureReason(event.error) } };
+}
+
 /** The "rank" action: successes ranked, failures in the order the contenders were listed. */
-export function rankScores(scores: readonly ContenderScore[]): ResultDocument {
+export function rankScores(scores: readonly RankableScore[]): ResultDocument {
   const rows: UnrankedSuccessRow[] = [];
   const failure: FailureRow[] = [];
   for (const score of scores) {
@@ -41,11 +77,19 @@ export function rankScores(scores: readonly ContenderScore[]): ResultDocument {
 export function scoreAll(input: ScoreInput): ResultDocument {
   // Refuses an unknown region before looking at any contender (see scoreOneContender).
   const rates = lambdaRatesFor(input.region);
-  return rankScores(input.contenders.map((c) => toScore(c, scoreContender(c, input, rates))));
+  return rankScores(
+    input.contenders.map((c) => {
+      const score = toScore(c, scoreContender(c, input, rates));
+      if ("harness_error" in score) throw new HarnessFaultError(score.harness_error.error, score.harness_error.cause);
+      return score;
+    }),
+  );
 }
 
 function toScore(c: ContenderOutcome, verdict: Verdict): ContenderScore {
-  return verdict.ok ? { success: verdict.row } : { failure: { contender: c.contender, reason: verdict.reason } };
+  if (verdict.ok) return { success: verdict.row };
+  if ("fault" in verdict) return { harness_error: { contender: c.contender, ...verdict.fault } };
+  return { failure: { contender: c.contender, reason: verdict.reason } };
 }
 
 /** Cheapest run first; ties by mean duration, then by name, so the order never depends on input order. */
@@ -103,8 +147,8 @@ export function scoreContender(
     }
   }
 
-  if (!c.validation) return fail("invalid: archive was not validated");
-  if (!c.validation.ok) return fail(validationFailureReason(c.validation.error));
+  const judged = judgeArchives(c, expected);
+  if (judged) return judged;
 
   const duration = stats(reports.map((r) => r.durationMs));
   const budget = input.max_run_time_ms;
@@ -140,6 +184,37 @@ export function scoreContender(
       ...price,
     },
   };
+}
+
+/**
+ * Every run's archive must have been judged valid. A validator that failed for any other reason
+ * than `InvalidArchive` (crashed, throttled past its retries, found the dataset not matching the
+ * stack) is the harness's fault: reported as such, never as the contender's `invalid:`.
+ */
+function judgeArchives(c: ContenderOutcome, expected: number): Verdict | null {
+  const validations = [...c.validations].sort((a, b) => a.index - b.index);
+  const fault = (error: string, cause: string): Verdict => ({ ok: false, fault: { error, cause } });
+  for (const v of validations) {
+    const error: TaskError | null = "harness_error" in v ? v.harness_error : !v.ok && v.error.Error !== INVALID_ARCHIVE ? v.error : null;
+    if (error) {
+      const { type, message } = describeTaskError(error);
+      return fault(
+        HARNESS_FAULTS.validatorFailed,
+        `${c.contender} run ${v.index + 1} of ${expected}: the validator failed, so the archive was not judged: ${quote(message ? `${type}: ${message}` : type)}`,
+      );
+    }
+  }
+  if (validations.length !== expected || validations.some((v, i) => v.index !== i)) {
+    return fault(
+      HARNESS_FAULTS.validationsMissing,
+      `${c.contender}: expected a validation of each of ${expected} run(s), got [${validations.map((v) => v.index).join(", ")}]`,
+    );
+  }
+  const invalid = validations.flatMap((v) => ("ok" in v && !v.ok ? [v] : []));
+  const first = invalid[0];
+  if (!first) return null;
+  const more = invalid.length > 1 ? ` (${invalid.length} of ${expected} archives invalid)` : "";
+  return { ok: false, reason: `invalid: run ${first.index + 1} of ${expected}: ${invalidArchiveText(first.error)}${more}` };
 }
 
 function failedSummary(kinds: readonly FailureKind[], total: number): string {

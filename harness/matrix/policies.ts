@@ -9,12 +9,10 @@
 // - aggregate: read and write items of the results table, nothing else.
 // - workloads: their own logs; the light workload also its one table (batch write + batch get).
 // - root state machine: invoke the aggregate, start and follow child executions of the
-//   configuration machine only (startExecution.sync:2 needs DescribeExecution/StopExecution on
-//   its executions and the managed EventBridge rule: Step Functions developer guide, "IAM policies
-//   for calling nested Step Functions workflows",
-//   https://docs.aws.amazon.com/step-functions/latest/dg/stepfunctions-iam.html).
+//   configuration machine only (the contest parent's nestedExecutionStatements, workflow-policies.ts).
 // - configuration state machine: invoke the sampler and the aggregate.
-import { deliverLogs, doc, writeLogs, type PolicyDocument } from "../policies";
+import { doc, writeLogs, type PolicyDocument } from "../policies";
+import { DELIVER_LOGS, nestedExecutionStatements } from "../workflow-policies";
 
 const INVOKE = "lambda:InvokeFunction";
 
@@ -47,33 +45,14 @@ export function matrixWorkloadPolicy(p: { logGroupArns: string[]; tableArn?: str
   return doc(...table, writeLogs([...p.logGroupArns].sort()));
 }
 
-/** `arn:aws:states:r:a:stateMachine:name` -> the ARN pattern of its executions and the managed rule's ARN. */
-function childExecutionResources(configurationMachineArn: string): { executions: string; rule: string } {
-  const match = /^arn:([a-z-]+):states:([a-z0-9-]+):(\d{12}):stateMachine:([A-Za-z0-9_-]+)$/.exec(configurationMachineArn);
-  if (!match) throw new Error(`not a state machine ARN: ${configurationMachineArn}`);
-  const [, partition, region, account, name] = match;
-  return {
-    executions: `arn:${partition}:states:${region}:${account}:execution:${name}:*`,
-    rule: `arn:${partition}:events:${region}:${account}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule`,
-  };
-}
-
 export function matrixRootMachinePolicy(p: { aggregateArn: string; configurationMachineArn: string }): PolicyDocument {
-  const child = childExecutionResources(p.configurationMachineArn);
   return doc(
     { Sid: "InvokeAggregate", Effect: "Allow", Action: [INVOKE], Resource: [p.aggregateArn] },
-    { Sid: "StartConfigurations", Effect: "Allow", Action: ["states:StartExecution"], Resource: [p.configurationMachineArn] },
-    { Sid: "FollowConfigurations", Effect: "Allow", Action: ["states:DescribeExecution", "states:StopExecution"], Resource: [child.executions] },
-    {
-      Sid: "SyncExecutionEvents",
-      Effect: "Allow",
-      Action: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
-      Resource: [child.rule],
-    },
-    deliverLogs(),
+    ...nestedExecutionStatements(p.configurationMachineArn, "Configuration"),
+    DELIVER_LOGS,
   );
 }
 
 export function matrixConfigurationMachinePolicy(p: { samplerArn: string; aggregateArn: string }): PolicyDocument {
-  return doc({ Sid: "InvokeSamplerAndAggregate", Effect: "Allow", Action: [INVOKE], Resource: [p.samplerArn, p.aggregateArn] }, deliverLogs());
+  return doc({ Sid: "InvokeSamplerAndAggregate", Effect: "Allow", Action: [INVOKE], Resource: [p.samplerArn, p.aggregateArn] }, DELIVER_LOGS);
 }

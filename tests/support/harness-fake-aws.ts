@@ -3,29 +3,35 @@
 // sandboxes and moto). Contenders, the validator and S3 are faked; the scorer is the REAL
 // functions/score handler, called the way the lambda:invoke integration would call it.
 // Responses and errors have the shapes documented in harness/task-states.ts.
-import "../../local/polyfills";
-import { StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
 import type { ContenderEvent, ValidateInput, ValidateResult } from "../../harness/contracts";
-import { TASK_STATES, type ExecutionInput } from "../../harness/definition";
+import { buildContenderDefinition, buildDefinition, TASK_STATES, type DefinitionParams, type ExecutionInput } from "../../harness/definition";
+import { runStateMachine, type ExecutionEvent as EngineEvent } from "../../local/engine";
+import type { TaskHandler } from "../../local/task-handlers";
 import { handler as scorer } from "../../functions/score/index";
 import { formatReportLine } from "./report-lines";
 
-export type RunBehaviour = "ok" | { functionError: string } | { serviceError: string };
+export type RunBehaviour = "ok" | { functionError: string; message?: string } | { serviceError: string };
 
 export interface FakeFunction {
   config: "zip" | "image" | "missing";
   /** What run `index` does on its `attempt`-th invocation (0-based); default "ok". */
   run?: (index: number, attempt: number) => RunBehaviour;
-  /** The validator's verdict on this contender's archive; default valid. */
-  archive?: "valid" | "invalid";
+  /** The validator's verdict on the archive of run `index`; default valid. */
+  archive?: (index: number) => "valid" | "invalid";
+  /** What run `index` returns on success (default `{ archive_key }`), e.g. a huge value. */
+  returns?: (index: number) => unknown;
   /** How many multipart uploads run `index` leaves open under its archive key; default 0. */
   leavesUploads?: (index: number) => number;
 }
 
+/** `<contender name>#<run index>`: names a run before its (random) archive key exists. */
+export const runId = (name: string, index: number) => `${name}#${index}`;
+
 export interface FakeAwsOptions {
-  failingDeleteKeys?: ReadonlySet<string>;
-  /** ListMultipartUploads fails for these prefixes (archive keys). */
-  failingListPrefixes?: ReadonlySet<string>;
+  /** DeleteObject fails for the archives of these runs (runId). */
+  failingDeleteRuns?: ReadonlySet<string>;
+  /** ListMultipartUploads fails for the archive keys of these runs (runId). */
+  failingListRuns?: ReadonlySet<string>;
   /** AbortMultipartUpload fails for these upload ids. */
   failingAbortIds?: ReadonlySet<string>;
   /** How a listing with no upload comes back: S3 omits `Uploads` (default); `[]` is tolerated too. */
@@ -34,6 +40,8 @@ export interface FakeAwsOptions {
   scorerCrashesFor?: ReadonlySet<string>;
   /** Each run's log tail: the REPORT line alone (default), or padded to Lambda's full 4 KB. */
   logTail?: "short" | "maximal";
+  /** The validator fails (not a verdict: a harness fault) with this error on every call. */
+  validatorFails?: string;
 }
 
 /** A function error as the lambda:invoke integration surfaces it: Error = errorType, Cause = payload JSON. */
@@ -78,6 +86,9 @@ export class FakeAws {
   readonly abortions: { Bucket: string; Key: string; UploadId: string }[] = [];
   readonly scoreContenderCalls: { FunctionName: string; Payload: unknown }[] = [];
   readonly rankCalls: { FunctionName: string; Payload: unknown }[] = [];
+  readonly failedExecutionCalls: { FunctionName: string; Payload: unknown }[] = [];
+  /** Prefixes the parent listed for leftovers of a failed contender execution. */
+  readonly leftoverListings: string[] = [];
   /** Multipart uploads still open, by key (a list, an abort removes one). */
   readonly openUploads = new Map<string, string[]>();
   /** Every Task call: its input (after Parameters) and raw result, as JSON byte counts. */
@@ -85,8 +96,33 @@ export class FakeAws {
   readonly attempts = new Map<string, number>();
   /** Highest number of simultaneous invocations of one function. */
   readonly peakConcurrency = new Map<string, number>();
+  /** Highest number of contenders with an invocation in flight at the same time. */
+  peakContenders = 0;
   private readonly inFlight = new Map<string, number>();
   private uploadCounter = 0;
+  /** Archive keys by contender name, in the order the runs started (= run index order). */
+  private readonly keys = new Map<string, string[]>();
+  private readonly runOfKey = new Map<string, string>();
+
+  /** The archive key run `index` of contender `name` was given. */
+  key(name: string, index: number): string {
+    const key = this.keys.get(name)?.[index];
+    if (!key) throw new Error(`no run ${index} of ${name} was invoked`);
+    return key;
+  }
+
+  /** Every archive key handed to contender `name`. */
+  keysOf(name: string): string[] {
+    return this.keys.get(name) ?? [];
+  }
+
+  private runIndex(name: string, key: string): number {
+    const keys = this.keys.get(name) ?? [];
+    if (!keys.includes(key)) keys.push(key);
+    this.keys.set(name, keys);
+    this.runOfKey.set(key, runId(name, keys.indexOf(key)));
+    return keys.indexOf(key);
+  }
 
   constructor(
     private readonly functions: Record<string, FakeFunction>,
@@ -118,6 +154,14 @@ export class FakeAws {
     }
   }
 
+  private deleteObject(input: { Bucket: string; Key: string }): object {
+    this.deletions.push(input);
+    if (this.options.failingDeleteRuns?.has(this.runOfKey.get(input.Key) ?? "")) {
+      throw Object.assign(new Error("Access Denied"), { name: "S3.AccessDeniedException" });
+    }
+    return {};
+  }
+
   handlers(): Record<string, (input: never) => Promise<unknown>> {
     const handlers: Record<string, (input: never) => Promise<unknown>> = {
       [TASK_STATES.getFunctionConfiguration]: async (input: { FunctionName: string }) => {
@@ -138,7 +182,7 @@ export class FakeAws {
       [TASK_STATES.invokeContender]: async (input: { FunctionName: string; LogType: unknown; Payload: ContenderEvent }) => {
         const arn = input.FunctionName;
         const fn = this.fn(arn);
-        const index = Number(/run-(\d+)\.zip$/.exec(input.Payload.archive_key)?.[1]);
+        const index = this.runIndex(nameOf(arn), input.Payload.archive_key);
         const attemptKey = `${arn}#${index}`;
         const attempt = this.attempts.get(attemptKey) ?? 0;
         this.attempts.set(attemptKey, attempt + 1);
@@ -146,20 +190,30 @@ export class FakeAws {
         const now = (this.inFlight.get(arn) ?? 0) + 1;
         this.inFlight.set(arn, now);
         this.peakConcurrency.set(arn, Math.max(now, this.peakConcurrency.get(arn) ?? 0));
+        this.peakContenders = Math.max(this.peakContenders, [...this.inFlight.values()].filter((n) => n > 0).length);
         try {
           await new Promise((resolve) => setTimeout(resolve, 5)); // let parallel runs overlap
           const behaviour = fn.run?.(index, attempt) ?? "ok";
           if (behaviour !== "ok" && "serviceError" in behaviour) throw Object.assign(new Error("Rate exceeded"), { name: behaviour.serviceError });
           this.leaveUploads(input.Payload.archive_key, fn.leavesUploads?.(index) ?? 0);
-          if (behaviour !== "ok") throw functionError(behaviour.functionError, `run ${index} failed`);
-          return { ...LAMBDA_RESPONSE, Payload: { archive_key: input.Payload.archive_key }, LogResult: logResultFor(arn, index, this.options.logTail) };
+          if (behaviour !== "ok") throw functionError(behaviour.functionError, behaviour.message ?? `run ${index} failed`);
+          const payload = fn.returns ? fn.returns(index) : { archive_key: input.Payload.archive_key };
+          return { ...LAMBDA_RESPONSE, Payload: payload, LogResult: logResultFor(arn, index, this.options.logTail) };
         } finally {
           this.inFlight.set(arn, (this.inFlight.get(arn) ?? 1) - 1);
         }
       },
+      // After a failed child: no object is modelled here (runs write none), uploads are.
+      [TASK_STATES.listLeftArchives]: async (input: { Bucket: string; Prefix: string }) => {
+        this.leftoverListings.push(input.Prefix);
+        return { Name: input.Bucket, Prefix: input.Prefix, KeyCount: 0, IsTruncated: false };
+      },
+      [TASK_STATES.deleteLeftArchive]: async (input: { Bucket: string; Key: string }) => this.deleteObject(input),
+      [TASK_STATES.listLeftUploads]: async (input: never) => handlers[TASK_STATES.listMultipartUploads]!(input),
+      [TASK_STATES.abortLeftUpload]: async (input: never) => handlers[TASK_STATES.abortMultipartUpload]!(input),
       [TASK_STATES.listMultipartUploads]: async (input: { Bucket: string; Prefix: string; MaxUploads: number }) => {
         this.listings.push(input);
-        if (this.options.failingListPrefixes?.has(input.Prefix)) throw Object.assign(new Error("Access Denied"), { name: "S3.AccessDeniedException" });
+        if (this.options.failingListRuns?.has(this.runOfKey.get(input.Prefix) ?? "")) throw Object.assign(new Error("Access Denied"), { name: "S3.AccessDeniedException" });
         const uploads = [...this.openUploads]
           .filter(([key]) => key.startsWith(input.Prefix))
           .flatMap(([Key, ids]) => ids.map((UploadId) => ({ Key, UploadId, Initiated: "2026-11-24T00:00:00Z", StorageClass: "STANDARD", Owner: { ID: "o".repeat(64) } })))
@@ -178,21 +232,22 @@ export class FakeAws {
       },
       [TASK_STATES.validateArchive]: async (input: { FunctionName: string; Payload: ValidateInput }) => {
         this.validations.push(input.Payload);
-        const owner = Object.entries(this.functions).find(([, f]) => f.archive === "invalid");
-        const name = owner ? nameOf(owner[0]) : undefined;
-        if (name && input.Payload.archive_key.startsWith(`archives/${name}/`))
-          throw functionError("InvalidArchive", "entry 2: CRC-32 mismatch");
+        if (this.options.validatorFails) throw Object.assign(new Error("Rate exceeded"), { name: this.options.validatorFails });
+        const [name, index] = (this.runOfKey.get(input.Payload.archive_key) ?? "#").split("#");
+        const fn = Object.entries(this.functions).find(([a]) => nameOf(a) === name)?.[1];
+        if (fn?.archive?.(Number(index)) === "invalid") throw functionError("InvalidArchive", "entry 2: CRC-32 mismatch");
         return { ...LAMBDA_RESPONSE, Payload: validateResultFor(input.Payload.archive_key) };
       },
-      [TASK_STATES.deleteArchive]: async (input: { Bucket: string; Key: string }) => {
-        this.deletions.push(input);
-        if (this.options.failingDeleteKeys?.has(input.Key)) throw Object.assign(new Error("Access Denied"), { name: "S3.AccessDeniedException" });
-        return {};
-      },
+      [TASK_STATES.deleteArchive]: async (input: { Bucket: string; Key: string }) => this.deleteObject(input),
+      [TASK_STATES.deleteUnjudgedArchive]: async (input: { Bucket: string; Key: string }) => this.deleteObject(input),
       [TASK_STATES.scoreContender]: async (input: { FunctionName: string; Payload: { contender?: { contender?: string } } }) => {
         this.scoreContenderCalls.push(input);
         const name = input.Payload.contender?.contender ?? "";
         if (this.options.scorerCrashesFor?.has(name)) throw functionError("Runtime.ExitError", "RequestId: r Error: Runtime exited with error: exit status 1");
+        return this.invokeScorer(input.Payload);
+      },
+      [TASK_STATES.scoreFailedExecution]: async (input: { FunctionName: string; Payload: unknown }) => {
+        this.failedExecutionCalls.push(input);
         return this.invokeScorer(input.Payload);
       },
       [TASK_STATES.rank]: async (input: { FunctionName: string; Payload: unknown }) => {
@@ -220,37 +275,35 @@ export const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(va
 export const nameOf = (arn: string) => arn.slice(arn.lastIndexOf(":") + 1);
 
 /** One entry of the interpreter's event log (the fields these tests read). */
-export interface ExecutionEvent {
-  type: string;
-  state?: { name: string; type: string; input?: unknown; output?: unknown };
-  input?: unknown;
-  output?: unknown;
-}
+export type ExecutionEvent = EngineEvent;
 
-/** Runs `definition` locally with the fakes; resolves the execution output and its event log. */
+/** The child state machine's ARN in these tests. */
+export const CONTENDER_STATE_MACHINE_ARN = "arn:aws:states:eu-west-1:123456789012:stateMachine:bench-dev-contender";
+
+/**
+ * Runs both definitions built from `params` in the REAL local engine (child executions, payload
+ * limits, error shapes) with the fakes serving every Task; resolves the output and the event log
+ * (parent and children). Rejects with the engine's ExecutionFailedError when the execution fails.
+ */
 export async function runLocally(
-  definition: Record<string, unknown>,
+  params: DefinitionParams,
   input: ExecutionInput,
   aws: FakeAws,
   executionName = "exec-1",
 ): Promise<{ output: unknown; events: ExecutionEvent[] }> {
-  const machine = new StateMachine(definition as unknown as StateMachineDefinition);
-  const execution = machine.run(input as never, {
-    context: { Execution: { Name: executionName } },
-    overrides: {
-      taskResourceLocalHandlers: aws.handlers() as never,
-      // Retries wait 0 ms here: the data flow is under test, not the back-off.
-      retryIntervalOverrides: Object.fromEntries(Object.values(TASK_STATES).map((name) => [name, 0])),
-    },
-  });
+  const p = { ...params, contenderStateMachineArn: CONTENDER_STATE_MACHINE_ARN };
   const events: ExecutionEvent[] = [];
-  const draining = (async () => {
-    for await (const event of execution.eventLogs) events.push(event as ExecutionEvent);
-  })();
-  try {
-    const output = await execution.result;
-    return { output, events };
-  } finally {
-    await draining;
-  }
+  const output = await runStateMachine({
+    definition: buildDefinition(p),
+    stateMachines: { [CONTENDER_STATE_MACHINE_ARN]: buildContenderDefinition(p) },
+    input,
+    executionName,
+    stateMachineName: "bench-dev",
+    region: "eu-west-1",
+    taskHandlers: aws.handlers() as unknown as Record<string, TaskHandler>,
+    // Retries wait 0 ms here: the data flow is under test, not the back-off.
+    retryIntervalMs: 0,
+    onEvent: (event) => events.push(event),
+  });
+  return { output, events };
 }

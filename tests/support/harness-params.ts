@@ -8,9 +8,13 @@ export const PARAMS: DefinitionParams = {
   filesPrefix: "files",
   runsPerContender: 3,
   maxConcurrency: 2,
+  contenderConcurrency: 0,
+  contenderStateMachineArn: "arn:aws:states:eu-west-1:123456789012:stateMachine:bench-dev-contender",
   maxRunTimeMs: 300_000,
   expectedObjectCount: 3000,
   region: "eu-west-1",
 };
 export const arn = (name: string) => `arn:aws:lambda:eu-west-1:123456789012:function:${name}`;
-export const key = (name: string, i: number, execution = "exec-1") => `archives/${name}/${execution}/run-${i}.zip`;
+/** An archive key as the definition forms it: the contender, the execution, then a UUID. */
+export const ARCHIVE_KEY = (name: string, execution = "exec-1") =>
+  new RegExp(`^archives/${name.replace(/[.]/g, "\\.")}/${execution}/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\\.zip$`);

@@ -1,5 +1,6 @@
 // The contender's own view of its event. It deliberately does not import the harness's contracts:
-// a contender is a stand-alone Lambda that only knows the three documented fields.
+// a contender is a stand-alone Lambda that only knows the documented fields (it needs three; the
+// optional `scratch_prefix` and any field added later are accepted and ignored).
 import { z } from "zod";
 
 const nonEmpty = z.string().min(1, "must be a non-empty string");
