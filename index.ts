@@ -16,6 +16,8 @@ import { HarnessFunction } from "./components/harness-function";
 import { PrDeployments, prDeploymentsArgs } from "./components/pr-deployments";
 import { scorerPolicy, validatorPolicy } from "./harness/policies";
 import { prepareContenders } from "./components/prepare-contenders";
+import { prepareMatrix } from "./components/matrix/prepare-matrix";
+import { RuntimeMatrix } from "./components/matrix/runtime-matrix";
 import { readAwsRegion, readStackConfig } from "./components/stack-config";
 
 const projectRoot = path.dirname(fileURLToPath(import.meta.url));
@@ -27,7 +29,7 @@ const prefix = `${project}-${stack}`;
 const logRetentionDays = config.logRetentionDays;
 
 // Program-time packaging: a bad manifest or a failing build stops `pulumi up` before any change.
-const [fillCode, validateCode, scoreCode, prepared] = await Promise.all([
+const [fillCode, validateCode, scoreCode, prepared, preparedMatrix] = await Promise.all([
   packageHarnessFunction("fill-bucket"),
   packageHarnessFunction("validate"),
   packageHarnessFunction("score"),
@@ -37,6 +39,12 @@ const [fillCode, validateCode, scoreCode, prepared] = await Promise.all([
     root: path.resolve(projectRoot, config.contendersDir),
     only: config.contenders,
   }),
+  config.matrix.enabled
+    ? prepareMatrix({
+        namePrefix: prefix,
+        selection: { runtimes: config.matrix.runtimes, architectures: config.matrix.architectures, workloads: config.matrix.workloads },
+      })
+    : undefined,
 ]);
 
 if (prepared.length === 0) {
@@ -128,6 +136,18 @@ const workflow = new BenchmarkStateMachine("benchmark", {
 const prDeployments = prDeploymentsArgs(config.prDeployments, { project });
 if (prDeployments) new PrDeployments("pr-deployments", prDeployments);
 
+const matrix = preparedMatrix
+  ? new RuntimeMatrix("matrix", {
+      prepared: preparedMatrix,
+      namePrefix: prefix,
+      region,
+      mode: config.matrix.mode,
+      parallel: config.matrix.parallel,
+      resultsTtlDays: config.resultsTtlDays,
+      logRetentionDays,
+    })
+  : undefined;
+
 const contenderNames = Object.keys(factory.contenders).sort();
 
 export const bucketName = bucket.bucketName;
@@ -146,3 +166,9 @@ export const executionInput = pulumi
   );
 /** name (`<lang>-<dev_id>-<arch>`) -> { arn, architecture, memoryMb } */
 export const contenders = pulumi.output(factory.contenders);
+
+// The runtime matrix (only when matrix.enabled): `bench matrix aws` reads these three.
+export const matrixStateMachineArn = matrix?.stateMachineArn;
+/** Exactly the root state machine's input (with a placeholder run id: bench matrix aws sets a fresh one). */
+export const matrixExecutionInput = matrix?.executionInput;
+export const resultsTableName = matrix?.resultsTableName;

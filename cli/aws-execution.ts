@@ -33,7 +33,8 @@ export function executionName(now = new Date()): string {
 export async function startExecution(
   client: SFNClient,
   stateMachineArn: string,
-  input: ExecutionInput,
+  /** The contest's ExecutionInput, or the matrix's MatrixExecutionInput (validated by the caller). */
+  input: object,
   name = executionName(),
 ): Promise<string> {
   const started = await client.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
@@ -62,11 +63,24 @@ async function newEvents(client: SFNClient, executionArn: string, afterId: numbe
   return collected;
 }
 
+/** Turns history events into progress (the contest's ExecutionHistoryTracker, or the matrix's). */
+export interface HistoryTracker {
+  ingest(events: readonly HistoryEvent[]): void;
+  readonly lastEventId: number;
+}
+
 export interface WatchOptions {
   pollMs: number;
   /** Aborting ends the watch with `signal.reason` (Ctrl-C). */
   signal?: AbortSignal;
+  /** Builds the tracker from the execution's input (JSON-parsed); default: the contest's. */
+  tracker?: (input: unknown, sink: ProgressSink) => HistoryTracker;
 }
+
+const contestTracker = (input: unknown, sink: ProgressSink): HistoryTracker => {
+  const parsed = ExecutionInput.safeParse(input);
+  return new ExecutionHistoryTracker(parsed.success ? parsed.data : undefined, sink);
+};
 
 /** Polls until the execution leaves RUNNING, feeding progress; resolves to the final description. */
 export async function watchExecution(
@@ -76,8 +90,7 @@ export async function watchExecution(
   options: WatchOptions,
 ): Promise<DescribeExecutionCommandOutput> {
   const first = await client.send(new DescribeExecutionCommand({ executionArn }));
-  const input = ExecutionInput.safeParse(parseJsonText(first.input));
-  const tracker = new ExecutionHistoryTracker(input.success ? input.data : undefined, sink);
+  const tracker = (options.tracker ?? contestTracker)(parseJsonText(first.input), sink);
   let described = first;
   for (;;) {
     options.signal?.throwIfAborted();
@@ -104,17 +117,22 @@ async function lastEvent(client: SFNClient, executionArn: string): Promise<Histo
  */
 export async function executionResult(client: SFNClient, described: DescribeExecutionCommandOutput): Promise<ResultDocument> {
   const name = described.name ?? described.executionArn;
-  if (described.status === "SUCCEEDED") {
-    if (described.output === undefined) {
-      throw new ExecutionFailedError(`execution ${name} succeeded but returned no output (outputDetails: ${JSON.stringify(described.outputDetails ?? {})})`);
-    }
-    const output = parseJsonText(described.output);
-    try {
-      return parsePayload(ResultDocument, output, `result document of execution ${name}`);
-    } catch (error) {
-      throw new ExecutionFailedError((error as Error).message);
-    }
+  await ensureSucceeded(client, described);
+  if (described.output === undefined) {
+    throw new ExecutionFailedError(`execution ${name} succeeded but returned no output (outputDetails: ${JSON.stringify(described.outputDetails ?? {})})`);
   }
+  const output = parseJsonText(described.output);
+  try {
+    return parsePayload(ResultDocument, output, `result document of execution ${name}`);
+  } catch (error) {
+    throw new ExecutionFailedError((error as Error).message);
+  }
+}
+
+/** Resolves for a SUCCEEDED execution; otherwise an ExecutionFailedError naming the status and the cause Step Functions recorded. */
+export async function ensureSucceeded(client: SFNClient, described: DescribeExecutionCommandOutput): Promise<void> {
+  const name = described.name ?? described.executionArn;
+  if (described.status === "SUCCEEDED") return;
   let error = described.error;
   let cause = described.cause;
   if (!error && !cause && described.executionArn) {

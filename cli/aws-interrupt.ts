@@ -23,6 +23,8 @@ export interface InterruptOptions {
   print: (text: string) => void;
   executionArn: string;
   onDecision: (decision: InterruptDecision) => void;
+  /** The command that attaches again (default `bench aws`; the matrix's is `bench matrix aws`). */
+  attachCommand?: string;
 }
 
 export interface InterruptHandle {
@@ -33,12 +35,12 @@ export interface InterruptHandle {
   dispose(): void;
 }
 
-export function leaveMessage(executionArn: string): string {
+export function leaveMessage(executionArn: string, attachCommand = "bench aws"): string {
   return [
     "Interrupted: the execution keeps running. To stop it:",
     `  ${stopCommand(executionArn)}`,
     "To watch it again:",
-    `  bench aws --execution '${executionArn}'`,
+    `  ${attachCommand} --execution '${executionArn}'`,
   ].join("\n");
 }
 
@@ -52,7 +54,7 @@ export function handleInterrupts(options: InterruptOptions, listen = true): Inte
     if (decision === "leave") {
       if (left) return decision;
       left = true;
-      options.print(leaveMessage(options.executionArn));
+      options.print(leaveMessage(options.executionArn, options.attachCommand));
     }
     options.onDecision(decision);
     return decision;

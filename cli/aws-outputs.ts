@@ -8,7 +8,7 @@ import { UsageError } from "./args";
 export { ExecutionInput };
 
 /** Pulumi prints an output built with JSON.stringify as a string: accept both forms. */
-const jsonOrValue = <T extends z.ZodType>(schema: T) =>
+export const jsonOrValue = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => {
     if (typeof value !== "string") return value;
     try {
@@ -43,6 +43,16 @@ export async function loadStackOutputs(
   file: string | undefined,
   stdin: NodeJS.ReadableStream & { isTTY?: boolean } = process.stdin,
 ): Promise<StackOutputs> {
+  return loadOutputs(StackOutputs, "bench aws", file, stdin);
+}
+
+/** The same, for any command's schema of outputs (e.g. `bench matrix aws`). */
+export async function loadOutputs<T extends z.ZodType>(
+  schema: T,
+  command: string,
+  file: string | undefined,
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean } = process.stdin,
+): Promise<z.infer<T>> {
   let text: string;
   let source: string;
   if (file !== undefined) {
@@ -54,7 +64,7 @@ export async function loadStackOutputs(
     }
   } else {
     if (stdin.isTTY) {
-      throw new UsageError("no stack outputs: pipe `pulumi stack output --json` into bench aws, or pass --outputs <file>");
+      throw new UsageError(`no stack outputs: pipe \`pulumi stack output --json\` into ${command}, or pass --outputs <file>`);
     }
     source = "stdin";
     text = await readAll(stdin);
@@ -66,7 +76,7 @@ export async function loadStackOutputs(
     throw new UsageError(`stack outputs from ${source} are not JSON (${(error as Error).message})`, false);
   }
   try {
-    return parsePayload(StackOutputs, json, `stack outputs from ${source}`);
+    return parsePayload(schema, json, `stack outputs from ${source}`);
   } catch (error) {
     throw new UsageError((error as Error).message, false);
   }

@@ -29,6 +29,9 @@ options:
   --verbose                print every function's log lines on stderr
   -h, --help               this help
 
+On AWS (after pulumi up with matrix.enabled): pulumi stack output --json | bench matrix aws
+(see bench matrix aws --help).
+
 exit codes: 0 the run completed, 1 the harness failed, 2 usage error or not confirmed.`;
 
 function list(value: string | undefined): string[] | undefined {
@@ -62,6 +65,8 @@ async function confirm(question: string): Promise<boolean> {
 }
 
 export async function run(argv: string[]): Promise<number> {
+  // `bench matrix aws ...`: the deployed matrix (cli/matrix-aws.ts).
+  if (argv[0] === "aws") return (await import("./matrix-aws")).run(argv.slice(1));
   const parsed = parseCommandArgs(
     argv,
     {

@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { MAX_CONTENDERS, MAX_RUNS_PER_CONTENDER } from "../harness/definition";
+import { MatrixConfig, ResultsTtlDays } from "./matrix/matrix-config";
 import { CENTRAL_DIRECTORY_BYTES_PER_ENTRY, MAX_CENTRAL_DIRECTORY_BYTES, MAX_OBJECT_COUNT, MAX_OBJECT_SIZE_MIB, MIB } from "../harness/dataset-limits";
 import { LAMBDA_RATES, isPricedRegion } from "../harness/pricing";
 import { PrDeploymentsConfig } from "./pr-deployments";
@@ -57,6 +58,9 @@ export const StackConfig = z.strictObject({
     .default(14),
   /** Pulumi Deployments for pull requests, managed from a long-lived stack; off by default. */
   prDeployments: PrDeploymentsConfig,
+  /** The runtime matrix (components/matrix): off unless `matrix.enabled`. */
+  matrix: MatrixConfig,
+  resultsTtlDays: ResultsTtlDays,
 });
 export type StackConfig = z.infer<typeof StackConfig>;
 

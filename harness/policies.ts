@@ -30,7 +30,7 @@ export function assumeRolePolicy(service: string): string {
 }
 
 /** Writing to a log group needs the stream ARNs under it (`<group arn>:*`); the group exists. */
-function writeLogs(logGroupArns: string[]): Statement {
+export function writeLogs(logGroupArns: string[]): Statement {
   return {
     Sid: "WriteOwnLogs",
     Effect: "Allow",

@@ -6,7 +6,7 @@ import { ARCHIVES_PREFIX, contenderArnPatterns, doc, listPrefix, type PolicyDocu
  * Log delivery for a state machine with logging on. These actions do not support resource-level
  * permissions, hence `*` for them only.
  */
-const DELIVER_LOGS: Statement = {
+export const DELIVER_LOGS: Statement = {
   Sid: "DeliverLogs",
   Effect: "Allow",
   Action: [
@@ -77,22 +77,8 @@ export function parentStateMachinePolicy(p: {
   scorerArn: string;
   bucketArn: string;
 }): PolicyDocument {
-  const [, , , region, account, , name] = p.contenderStateMachineArn.split(":");
-  if (!region || !account || !name) throw new Error(`not a state machine ARN: ${p.contenderStateMachineArn}`);
   return doc(
-    { Sid: "StartContenderExecutions", Effect: "Allow", Action: ["states:StartExecution"], Resource: [p.contenderStateMachineArn] },
-    {
-      Sid: "FollowContenderExecutions",
-      Effect: "Allow",
-      Action: ["states:DescribeExecution", "states:StopExecution"],
-      Resource: [`arn:aws:states:${region}:${account}:execution:${name}:*`],
-    },
-    {
-      Sid: "ManagedSyncRule",
-      Effect: "Allow",
-      Action: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
-      Resource: [`arn:aws:events:${region}:${account}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule`],
-    },
+    ...nestedExecutionStatements(p.contenderStateMachineArn, "Contender"),
     { Sid: "InvokeScorer", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [p.scorerArn] },
     // After a contender's execution failed, what its runs left under archives/ (leftover-states.ts).
     listPrefix("FindLeftArchives", p.bucketArn, [ARCHIVES_PREFIX]),
@@ -105,4 +91,31 @@ export function parentStateMachinePolicy(p: {
     },
     DELIVER_LOGS,
   );
+}
+
+/**
+ * What `states:startExecution.sync:2` needs to start executions of `childStateMachineArn` and wait
+ * for them: StartExecution on that machine, DescribeExecution/StopExecution on its executions, and
+ * the EventBridge rule Step Functions manages for .sync ("IAM policies for AWS Step Functions",
+ * https://docs.aws.amazon.com/step-functions/latest/dg/stepfunctions-iam.html). Used by the
+ * contest's parent machine and the runtime matrix's root.
+ */
+export function nestedExecutionStatements(childStateMachineArn: string, what: string): Statement[] {
+  const [, partition, , region, account, kind, name] = childStateMachineArn.split(":");
+  if (!partition || !region || !account || kind !== "stateMachine" || !name) throw new Error(`not a state machine ARN: ${childStateMachineArn}`);
+  return [
+    { Sid: `Start${what}Executions`, Effect: "Allow", Action: ["states:StartExecution"], Resource: [childStateMachineArn] },
+    {
+      Sid: `Follow${what}Executions`,
+      Effect: "Allow",
+      Action: ["states:DescribeExecution", "states:StopExecution"],
+      Resource: [`arn:${partition}:states:${region}:${account}:execution:${name}:*`],
+    },
+    {
+      Sid: "ManagedSyncRule",
+      Effect: "Allow",
+      Action: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
+      Resource: [`arn:${partition}:events:${region}:${account}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule`],
+    },
+  ];
 }

@@ -14,6 +14,7 @@ import { planRun, SAMPLE_TTL_S, type PlannedFunction } from "../harness/matrix/p
 import { createResultsTable, readResultDocument } from "../harness/matrix/results-table";
 import type { MatrixResultDocument } from "../harness/matrix/result-document";
 import { LIGHT_TABLE } from "../harness/matrix/workloads";
+import { MATRIX_FUNCTION_SETTINGS } from "../harness/matrix/function-settings";
 import { LOCAL_PROJECT, LOCAL_SANDBOX_ENV } from "./bench";
 import { LOCAL_ACCOUNT, runStateMachine, type ExecutionEvent } from "./engine";
 import { LambdaSandboxes, type SandboxRuntime } from "./lambda";
@@ -26,9 +27,10 @@ import type { TaskObserver } from "./task-handlers";
  * reported per call, and continuations are exercised by every local run.
  */
 export const LOCAL_TIME_BUDGET_MS = 15_000;
-/** The sampler waits on API calls and parses a few KB per sample: 1024 MB (0.58 vCPU) keeps its overhead low. */
-const SAMPLER = { memoryMb: 1024, timeoutS: 900 };
-const AGGREGATOR = { memoryMb: 1024, timeoutS: 300 };
+// Sized as on AWS (harness/matrix/function-settings.ts), so the harness's overhead per sample is the same.
+const sized = ({ memoryMb, timeoutS }: { memoryMb: number; timeoutS: number }) => ({ memoryMb, timeoutS });
+const SAMPLER = sized(MATRIX_FUNCTION_SETTINGS["matrix-sampler"]);
+const AGGREGATOR = sized(MATRIX_FUNCTION_SETTINGS["matrix-aggregate"]);
 
 /** A function under test, packaged: what the local run registers. */
 export interface LocalMatrixTarget {

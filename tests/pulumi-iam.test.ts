@@ -6,7 +6,7 @@ import { TWO_CONTENDERS, baseConfig, writeContendersRoot } from "./support/conte
 import { ACCOUNT, REGION, byName, loadProgram, ofType, type RecordedResource } from "./support/pulumi-program";
 import { contenderArnPatterns, contenderPolicy, policyJson } from "../harness/policies";
 import { parentStateMachinePolicy, stateMachinePolicy } from "../harness/workflow-policies";
-import { policyEvaluator } from "../harness/policy-evaluator";
+import { allows, type Statement } from "./support/iam-evaluator";
 
 const P = "s3-archive-bench-test";
 const fnArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
@@ -21,13 +21,6 @@ beforeAll(async () => {
 });
 afterAll(() => fixture.cleanup());
 
-interface Statement {
-  Sid: string;
-  Effect: string;
-  Action: string[];
-  Resource: string[];
-  Condition?: Record<string, Record<string, string[]>>;
-}
 const policyOf = (name: string): Statement[] => {
   const doc = JSON.parse(byName(all, "aws:iam/rolePolicy:RolePolicy", name).inputs.policy);
   expect(doc.Version).toBe("2012-10-17");
@@ -170,12 +163,6 @@ describe("IAM policies, statement by statement", () => {
     ]);
   });
 });
-
-// ---------------------------------------------------------------------------------------------
-// The same evaluator the local S3 front enforces these documents with (harness/policy-evaluator.ts).
-function allows(statements: Statement[], action: string, resource: string, context: Record<string, string> = {}): boolean {
-  return policyEvaluator({ Version: "2012-10-17", Statement: statements })({ action, resource, context }).allowed;
-}
 
 describe("contender name patterns", () => {
   it("let the contender state machine invoke and read every deployed contender, and no harness or foreign function", () => {

@@ -40,6 +40,8 @@ function mockState(type: string, name: string, inputs: Record<string, any>): Rec
       return { ...inputs, arn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${inputs.name}` };
     case "aws:lambda/function:Function":
       return { ...inputs, arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${inputs.name}` };
+    case "aws:dynamodb/table:Table":
+      return { ...inputs, arn: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${inputs.name}` };
     case "aws:sfn/stateMachine:StateMachine":
       return { ...inputs, arn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${inputs.name}` };
     case "aws:lambda/invocation:Invocation":
@@ -85,7 +87,11 @@ export async function loadProgram(config: Record<string, unknown>): Promise<Load
     throw Object.assign(error as Error, { registered: resources });
   }
   const outputs: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(program)) outputs[key] = await resolve(value);
+  for (const [key, value] of Object.entries(program)) {
+    const resolved = await resolve(value);
+    // Pulumi leaves an export whose value is undefined out of the stack outputs (e.g. the matrix's when it is off).
+    if (resolved !== undefined) outputs[key] = resolved;
+  }
   // Drain: some resources (and registerOutputs calls) finish after the exports resolve.
   await pulumi.runtime.disconnect();
   await sleep(0);
