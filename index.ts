@@ -86,7 +86,7 @@ const validator = new HarnessFunction("validate", {
   policy: (logGroupArn) =>
     pulumi
       .all([bucket.bucketArn, logGroupArn])
-      .apply(([bucketArn, lg]) => validatorPolicy({ bucketArn, logGroupArn: lg })),
+      .apply(([bucketArn, lg]) => validatorPolicy({ bucketArn, filesPrefix: config.filesPrefix, logGroupArn: lg })),
 });
 
 const scorer = new HarnessFunction("score", {

@@ -11,6 +11,8 @@ import { ProgressReporter, reportScores, type ProgressSink } from "./progress";
 import { keepRunResult } from "./results-store";
 import { renderResultTable, useColor } from "./table";
 import { taskErrorText } from "./task-error";
+import { SWEEP_FLAGS, SWEEP_USAGE, forecastSettings, runSweep, sweepSizes } from "./local-sweep";
+import { renderForecasts } from "./forecast-table";
 
 /** Defaults sized to finish in about a minute on a 2-core machine. */
 export const LOCAL_DEFAULTS = {
@@ -50,8 +52,9 @@ options:
                            (to measure the front's own cost)
   --rank-by <run|total>    rank by the Lambda price of a run (default, the contest's rule) or by the
                            full price (Lambda + S3 requests, measured by the S3 front)
-  --out <file>             write the result document (JSON) there (it is also kept under
-                           results/ for bench report --history)
+${SWEEP_USAGE}
+  --out <file>             write the result document (JSON) there, forecasts and sweep included (it
+                           is also kept under results/ for bench report --history)
   --report                 also write the HTML report of this run next to the kept document
                            and print its path
   --verbose                print every function's log lines on stderr
@@ -133,6 +136,7 @@ export async function run(argv: string[]): Promise<number> {
       "s3-faults": { type: "string" },
       "no-s3-front": { type: "boolean" },
       "rank-by": { type: "string" },
+      ...SWEEP_FLAGS,
     },
     { min: 0, max: 0 },
   );
@@ -159,10 +163,15 @@ export async function run(argv: string[]): Promise<number> {
   if (rankBy !== "run" && rankBy !== "total") throw new UsageError(`--rank-by must be run or total, got "${rankBy}"`);
   if (options.s3Faults && !options.s3Front) throw new UsageError("--s3-faults needs the S3 front: drop --no-s3-front");
   if (rankBy === "total" && !options.s3Front) throw new UsageError("--rank-by total needs the S3 front (it measures the S3 requests): drop --no-s3-front");
+  const sizes = sweepSizes(flags);
+  if (sizes.length && !options.s3Front) throw new UsageError("--memory/--sweep forecast from the S3 front's measurements: drop --no-s3-front");
 
   // Loaded here so `bench local --help` and usage errors stay instant.
   const { repoRoot } = await import("../harness/repo-root");
   const { runLocalBench } = await import("../local/bench");
+  const { withForecasts, withSweep } = await import("../local/forecast");
+  const { LOCAL_REGION } = await import("../local/s3");
+  const settings = forecastSettings(flags, LOCAL_REGION);
   const { UnknownContenderError } = await import("../harness/selection");
   const { join, resolve } = await import("node:path");
   const defaultRoot = join(repoRoot(), "contenders");
@@ -196,9 +205,14 @@ export async function run(argv: string[]): Promise<number> {
       onTask: progressObserver(progress, runs),
       onLog: flags.verbose ? (fn, line) => process.stderr.write(`${fn}: ${line}\n`) : undefined,
     });
-    const result = rankBy === "total" ? reRank(report.result, "total") : report.result;
-    reportScores(progress, result);
+    const ranked = rankBy === "total" ? reRank(report.result, "total") : report.result;
+    reportScores(progress, ranked);
     progress.close();
+    let result = withForecasts(ranked, { objects: report.fill.objectCount, bytes: report.fill.totalBytes }, settings);
+    if (sizes.length) {
+      const runs = await runSweep(runLocalBench, { ...options, contendersRoots }, sizes, (line) => process.stderr.write(`${line}\n`));
+      result = withSweep(result, runs, settings);
+    }
     const t = report.timingsMs;
     const s = (ms: number | undefined) => `${((ms ?? 0) / 1000).toFixed(1)} s`;
     const busy = report.taskBusyMs;
@@ -216,12 +230,14 @@ export async function run(argv: string[]): Promise<number> {
       process.stderr.write(`warning: left in the bucket: ${archives.length} archive(s), ${multipartUploads.length} multipart upload(s)\n`);
     }
     process.stdout.write(`${renderResultTable(result, { color: useColor(process.stdout) })}\n`);
+    const forecasts = renderForecasts(result);
+    if (forecasts) process.stdout.write(`${forecasts}\n`);
     if (flags.out) {
       await mkdir(dirname(resolve(flags.out)), { recursive: true });
       await writeFile(flags.out, `${JSON.stringify(result, null, 2)}\n`);
       process.stderr.write(`result document written to ${flags.out}\n`);
     }
-    await keepRunResult("contest", report.result, { report: flags.report, measuredHere: true });
+    await keepRunResult("contest", result, { report: flags.report, measuredHere: true });
     return EXIT.ok;
   } catch (error) {
     // A name that matches no contender is a mistake in what was typed: exit 2, like any usage error.

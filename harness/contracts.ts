@@ -197,6 +197,50 @@ export type ScoreInput = z.infer<typeof ScoreInput>;
 
 const Stats = z.strictObject({ mean: z.number(), stddev: z.number(), min: z.number(), max: z.number() });
 
+/**
+ * A FORECAST of one run of the full contest on AWS (harness/forecast.ts), made by `bench local`
+ * from the contender's measured local runs: never a measurement. `bound` names the term that set
+ * the duration; `passes` = duration_s <= budget_s.
+ */
+export const ForecastDoc = z.strictObject({
+  kind: z.literal("forecast"),
+  model_version: z.string(),
+  memory_mb: z.number(),
+  architecture: Architecture,
+  dataset: z.strictObject({ objects: z.number(), bytes: z.number() }),
+  /** The local run's dataset the forecast was scaled from. */
+  scaled_from: z.strictObject({ objects: z.number(), bytes: z.number() }),
+  duration_s: z.number(),
+  bound: z.enum(["cpu", "network", "requests"]),
+  terms_s: z.strictObject({ cpu: z.number(), network: z.number(), requests: z.number() }),
+  vcpus: z.number(),
+  lambda_cpu_seconds: z.number(),
+  s3_requests: z.record(z.string(), z.number()),
+  lambda_price_usd: z.number(),
+  s3_request_price_usd: z.number(),
+  total_price_usd: z.number(),
+  budget_s: z.number(),
+  passes: z.boolean(),
+});
+export type ForecastDoc = z.infer<typeof ForecastDoc>;
+
+/** One memory size of `bench local --memory/--sweep`: what ran locally there, and its forecast. */
+export const SweepPointDoc = z.strictObject({
+  memory_mb: z.number(),
+  forecast: ForecastDoc.nullable(),
+  measured: z.discriminatedUnion("ok", [
+    z.strictObject({
+      ok: z.literal(true),
+      duration_ms_mean: z.number(),
+      run_price_usd: z.number(),
+      max_memory_used_mb: z.number(),
+      cpu_seconds: z.number().nullable(),
+    }),
+    z.strictObject({ ok: z.literal(false), reason: z.string() }),
+  ]),
+});
+export type SweepPointDoc = z.infer<typeof SweepPointDoc>;
+
 export const SuccessRow = z.strictObject({
   rank: z.number().int().positive(),
   contender: z.string(),
@@ -205,8 +249,15 @@ export const SuccessRow = z.strictObject({
   architecture: Architecture,
   memory_mb: z.number(),
   ephemeral_storage_mb: z.number(),
+  // bench local only: the forecast of the full contest at this row's memory and architecture,
+  // the memory sweep (--memory/--sweep) and its cheapest size whose forecast fits the budget.
+  forecast: ForecastDoc.optional(),
+  sweep: z.array(SweepPointDoc).optional(),
+  sweep_cheapest_passing_memory_mb: z.number().nullable().optional(),
   runs_count: z.number().int(),
   duration_ms: Stats,
+  /** Every run's REPORT Duration, in run order: the distribution behind duration_ms. */
+  run_durations_ms: z.array(z.number()),
   billed_duration_ms: Stats,
   max_memory_used_mb: z.number(),
   /** Mean Init Duration over the runs that were cold starts; null when every run was warm. */

@@ -164,10 +164,13 @@ export function fillerPolicy(p: { bucketArn: string; logGroupArn: string }): Pol
  * answers HeadObject on a missing archive with 403 instead of 404, and the validator could not
  * tell "nothing was uploaded" from a permissions problem.
  */
-export function validatorPolicy(p: { bucketArn: string; logGroupArn: string }): PolicyDocument {
+export function validatorPolicy(p: { bucketArn: string; filesPrefix: string; logGroupArn: string }): PolicyDocument {
   return doc(
     { Sid: "ListBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [p.bucketArn] },
     { Sid: "ReadArchives", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${p.bucketArn}/${ARCHIVES_PREFIX}/*`] },
+    // HeadObject of each source object for its stored CRC32 (functions/validate/stored-checksums.ts);
+    // S3 authorizes HEAD with s3:GetObject.
+    { Sid: "ReadSourceChecksums", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${p.bucketArn}/${p.filesPrefix}/*`] },
     writeLogs([p.logGroupArn]),
   );
 }

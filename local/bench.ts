@@ -56,6 +56,8 @@ export interface LocalBenchOptions {
   s3Front?: boolean;
   /** Faults the front injects (`--s3-faults`); needs the front. */
   s3Faults?: FaultSpec;
+  /** Run every contender at this memory instead of its contender.json's (the memory sweep). */
+  contenderMemoryMb?: number;
   /**
    * Fault injection for tests of the harness's own failures: runs after the fill (e.g. to change
    * the dataset under the harness), and wraps the Lambda service the workflow calls (e.g. to
@@ -83,6 +85,8 @@ export interface LocalBenchReport {
   leftovers: { archives: string[]; multipartUploads: string[] };
   /** What the S3 front saw, over every function (absent with `s3Front: false`). */
   s3Front?: S3FrontTotals;
+  /** The dataset the contenders archived. */
+  fill: FillResult;
 }
 
 interface FunctionSize {
@@ -144,7 +148,7 @@ export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBe
     const namePrefix = `${LOCAL_PROJECT}-${LOCAL_STACK}`;
     const harnessPolicy = (name: HarnessFunctionName, fnName: string): PolicyDocument => {
       if (name === "fill-bucket") return fillerPolicy({ bucketArn, logGroupArn: logGroupArn(fnName) });
-      if (name === "validate") return validatorPolicy({ bucketArn, logGroupArn: logGroupArn(fnName) });
+      if (name === "validate") return validatorPolicy({ bucketArn, filesPrefix: options.filesPrefix, logGroupArn: logGroupArn(fnName) });
       return scorerPolicy({ logGroupArn: logGroupArn(fnName) });
     };
     /** Registers packaged code as a local function with the embedded S3's env; returns its ARN. */
@@ -172,7 +176,8 @@ export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBe
     }
     const contenders = [];
     for (const target of targets) {
-      const { memoryMb, timeoutS, ephemeralStorageMb } = target.spec.manifest;
+      const { timeoutS, ephemeralStorageMb } = target.spec.manifest;
+      const memoryMb = options.contenderMemoryMb ?? target.spec.manifest.memoryMb;
       const code = await packageContender(target.spec, target.arch);
       const fnName = contenderFunctionName(LOCAL_PROJECT, LOCAL_STACK, target.spec, target.arch);
       // Its own role, as deployed: its own archives (write only) and scratch prefix, the sources.
@@ -250,6 +255,7 @@ export async function runLocalBench(options: LocalBenchOptions): Promise<LocalBe
       result,
       executionName,
       timingsMs: { package: packageMs, fill: fillMs, workflow: workflowMs, total: Date.now() - started },
+      fill: fillResult,
       taskBusyMs,
       leftovers,
       ...(front ? { s3Front: front.totals() } : {}),

@@ -3,7 +3,8 @@
 // by side in one run: fills a bucket (fillBucket), writes a ~1 GB STORE archive of it with
 // zip-stream piped into a multipart upload, then alternates fresh child processes that either
 // GET the archive and discard it ("raw") or run validateArchive on it ("validate": the default
-// inline digest; "validate-worker": hashing on a worker thread, for comparison). Each child
+// inline digest; "validate-stored": declared CRC-32s checked against the sources' stored CRC32s
+// instead of summed; "validate-worker": hashing on a worker thread; the last two for comparison). Each child
 // reports wall time, its own CPU (all threads, including the digest worker) and its peak RSS
 // (VmHWM), so the numbers are the validator's alone, not the fill's or the archive writer's.
 import { PassThrough } from "node:stream";
@@ -21,7 +22,7 @@ const GIB = 1024 * MIB;
 const PREFIX = "files";
 const ARCHIVE_KEY = "archives/perf/run-0.zip";
 
-type Mode = "raw" | "validate" | "validate-worker";
+type Mode = "raw" | "validate" | "validate-stored" | "validate-worker";
 
 interface ChildReport {
   mode: Mode;
@@ -47,7 +48,9 @@ async function child(argv: string[]): Promise<void> {
   } else {
     const digest: DigestMode = mode === "validate-worker" ? "worker" : "inline";
     const input = { bucket, archive_key: ARCHIVE_KEY, files_prefix: PREFIX, expected_object_count: Number(count) };
-    const result = await validateArchive(client, input, { digest });
+    // "validate-stored": declared CRC-32s checked against the sources' stored CRC32s (a HeadObject
+    // per source) instead of summed: off by default, measured here against the default.
+    const result = await validateArchive(client, input, { digest, storedChecksums: mode === "validate-stored" });
     bytes = result.archive_bytes;
   }
   const seconds = (performance.now() - started) / 1000;
@@ -111,6 +114,7 @@ export async function main(argv: string[]): Promise<void> {
     const raw: ChildReport[] = [];
     const validated: ChildReport[] = [];
     const worker: ChildReport[] = [];
+    const stored: ChildReport[] = [];
     console.log("\nround  mode             MiB/s   wall s  CPU-s/GiB (user+sys)  peak RSS MiB (start)");
     const row = (round: number, r: ChildReport) =>
       console.log(
@@ -125,6 +129,9 @@ export async function main(argv: string[]): Promise<void> {
       const v = await runChild("validate", s3.clientConfig, bucket, objectCount);
       row(round, v);
       validated.push(v);
+      const c = await runChild("validate-stored", s3.clientConfig, bucket, objectCount);
+      row(round, c);
+      stored.push(c);
       const w = await runChild("validate-worker", s3.clientConfig, bucket, objectCount);
       row(round, w);
       worker.push(w);
@@ -139,7 +146,9 @@ export async function main(argv: string[]): Promise<void> {
         `validator     ${median(validated.map(rate)).toFixed(0)} MiB/s (median)\n` +
         `raw GET       ${median(raw.map(rate)).toFixed(0)} MiB/s (median)\n` +
         `ratio         ${ratio.toFixed(2)} (per round: ${ratios.map((x) => x.toFixed(2)).join(", ")})  target >= 0.8: ${ratio >= 0.8 ? "met" : "MISSED"}\n` +
-        `validator CPU ${cpuPerGiB.toFixed(2)} CPU-s/GiB (median, all threads)\n` +
+        `validator CPU ${cpuPerGiB.toFixed(2)} CPU-s/GiB (median, all threads); raw GET ${median(raw.map((v) => (v.user + v.system) / (v.bytes / GIB))).toFixed(2)}\n` +
+        `stored CRCs   ${median(stored.map(rate)).toFixed(0)} MiB/s, ratio ${median(stored.map((v, i) => rate(v) / rate(raw[i]!))).toFixed(2)}, ` +
+        `${median(stored.map((v) => (v.user + v.system) / (v.bytes / GIB))).toFixed(2)} CPU-s/GiB (storedChecksums: HEAD each source for its CRC32 instead of summing; for comparison)\n` +
         `worker digest ${median(worker.map(rate)).toFixed(0)} MiB/s, ratio ${median(worker.map((v, i) => rate(v) / rate(raw[i]!))).toFixed(2)}, ` +
         `${median(worker.map((v) => (v.user + v.system) / (v.bytes / GIB))).toFixed(2)} CPU-s/GiB, peak RSS ${Math.max(...worker.map((v) => v.peakRssMiB)).toFixed(0)} MiB (alternative, for comparison)\n` +
         `peak RSS      ${peak.toFixed(0)} MiB (max over rounds)  target < 256: ${peak < 256 ? "met" : "MISSED"}`,

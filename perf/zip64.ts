@@ -234,7 +234,7 @@ async function writeWithContender(path: string, plan: ObjectPlan, names: string[
           for (let at = 0; at < content.length; at += MIB) chunks.push(content.subarray(at, at + MIB));
           zip.entry(Readable.from(chunks), data, done);
         } else {
-          zip.entryFromChunks([content], data, done);
+          zip.entryFromChunks([content], undefined, data, done);
         }
       });
       if (zip.writableNeedDrain) await once(zip as never, "drain");

@@ -1,7 +1,7 @@
 // The reference contender's unhappy paths on a real moto: every failure is a clear error, and no
 // multipart upload or partial archive is left behind.
 import { afterEach, describe, expect, it } from "vitest";
-import { DeleteObjectCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { handler } from "../contenders/typescript/reference/src/index";
 import { archivePrefix } from "../contenders/typescript/reference/src/archive";
 import { useEmbeddedS3 } from "./support/s3";
@@ -79,6 +79,29 @@ describe("reference contender failures", () => {
 
     await expect(archivePrefix(client, event, SMALL)).rejects.toThrow(
       `failed to read '${victim}' from bucket '${bucket}': NoSuchKey`,
+    );
+
+    expect(sent).toContain("UploadPartCommand");
+    expect(sent).toContain("AbortMultipartUploadCommand");
+    expect(await openMultipartUploads(fixture.client, bucket)).toEqual([]);
+    expect(await objectExists(fixture.client, bucket, event.archive_key)).toBe(false);
+  });
+
+  it("refuses an object S3 stores no CRC-32 for, by name, and leaves nothing behind", async () => {
+    const bucket = await fixture.bucket("ref-nocrc");
+    await fillBucket(fixture.client, { bucket, prefix: "files", objectCount: 40, objectSizeMb: 400 / 1024, seed: "nocrc" });
+    // Last in listing order (so parts are already up when it is read), uploaded with no checksum:
+    // WHEN_REQUIRED keeps the SDK from adding its default CRC32.
+    const bare = new S3Client({ ...fixture.s3.clientConfig, requestChecksumCalculation: "WHEN_REQUIRED" });
+    clients.push(bare);
+    const victim = `files/${"f".repeat(64)}`;
+    await bare.send(new PutObjectCommand({ Bucket: bucket, Key: victim, Body: Buffer.alloc(300 * KiB, 7) }));
+    const { client, sent } = instrumentedClient(fixture.s3.clientConfig);
+    clients.push(client);
+    const event = { bucket_name: bucket, files_prefix: "files", archive_key: "nocrc.zip" };
+
+    await expect(archivePrefix(client, event, SMALL)).rejects.toThrow(
+      `failed to read '${victim}' from bucket '${bucket}': S3 returned no stored CRC-32 for it`,
     );
 
     expect(sent).toContain("UploadPartCommand");

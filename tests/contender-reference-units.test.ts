@@ -164,7 +164,7 @@ describe("NativeCrcZipStream past 4 GiB (offsets simulated: the archive's offset
     const base = 0xffffffff - (30 + 64 + 10);
     zip.offset = base;
     const append = (n: string, chunks: Buffer[]) =>
-      new Promise<void>((res, rej) => zip.entryFromChunks(chunks, { name: n }, (e) => (e ? rej(e) : res())));
+      new Promise<void>((res, rej) => zip.entryFromChunks(chunks, undefined, { name: n }, (e) => (e ? rej(e) : res())));
     await append(name("a"), [Buffer.from("01234"), Buffer.from("56789")]);
     await append(name("b"), [Buffer.from("0123456789")]);
     await append(name("c"), [Buffer.from("x")]);
@@ -176,5 +176,33 @@ describe("NativeCrcZipStream past 4 GiB (offsets simulated: the archive's offset
     expect(records[0]).toMatchObject({ offsetField: base, zip64Offset: undefined, crc: crc32("0123456789") });
     expect(records[1]).toMatchObject({ offsetField: 0xffffffff, zip64Offset: 0xffffffff, crc: crc32("0123456789") });
     expect(records[2]).toMatchObject({ offsetField: 0xffffffff, zip64Offset: 0xffffffff + 30 + 64 + 10 });
+  });
+
+  it("writes a given CRC-32 (S3's stored one) as is, without summing the data", async () => {
+    const { NativeCrcZipStream } = await import("../contenders/typescript/reference/src/native-crc-zip");
+    const zip = new NativeCrcZipStream({ forceZip64: true });
+    const out: Buffer[] = [];
+    zip.on("data", (c: Buffer) => out.push(c));
+    const ended = new Promise((r) => zip.once("end", r));
+    // A deliberately wrong CRC: if the zip summed the data, the record would hold crc32("data").
+    await new Promise<void>((res, rej) => zip.entryFromChunks([Buffer.from("da"), Buffer.from("ta")], 0x12345678, { name: "n".repeat(64) }, (e) => (e ? rej(e) : res())));
+    zip.finalize();
+    await ended;
+    const archive = Buffer.concat(out);
+    expect(archive.readUInt32LE(14)).toBe(0x12345678); // local header
+    expect(centralRecords(archive, 0)[0]).toMatchObject({ crc: 0x12345678 });
+  });
+});
+
+describe("storedCrc32 (S3's stored checksum, base64 big-endian)", () => {
+  it("decodes a full-object CRC32 and refuses a missing, composite or malformed one", async () => {
+    const { storedCrc32 } = await import("../contenders/typescript/reference/src/download");
+    const { crc32 } = await import("node:zlib");
+    expect(storedCrc32({ ChecksumCRC32: "DUoRhQ==" })).toBe(crc32("hello world"));
+    expect(storedCrc32({ ChecksumCRC32: "DUoRhQ==", ChecksumType: "FULL_OBJECT" })).toBe(crc32("hello world"));
+    expect(() => storedCrc32({})).toThrow(/no stored CRC-32.*uploaded without a CRC32 checksum/);
+    expect(() => storedCrc32({ ChecksumCRC32: "DUoRhQ==-3" })).toThrow(/composite multipart checksum/);
+    expect(() => storedCrc32({ ChecksumCRC32: "DUoRhQ==", ChecksumType: "COMPOSITE" })).toThrow(/composite/);
+    expect(() => storedCrc32({ ChecksumCRC32: "AAAAAAA=" })).toThrow(/not 4 bytes/);
   });
 });

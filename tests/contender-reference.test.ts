@@ -17,8 +17,8 @@ describe("reference contender (zip-stream + lib-storage)", () => {
 
   it("archives 120 objects through the handler, reaching moto only through the standard env vars", async () => {
     const bucket = await fixture.bucket("ref");
-    // 120 x 0.1 MiB = 12 MiB: a real multipart upload (8 MiB parts) with a short last part.
-    const filled = await fillBucket(fixture.client, { bucket, prefix: "files", objectCount: 120, objectSizeMb: 0.1, seed: "ref-120" });
+    // 120 x 0.3 MiB = 36 MiB: a real multipart upload (16 MiB parts) with a short last part.
+    const filled = await fillBucket(fixture.client, { bucket, prefix: "files", objectCount: 120, objectSizeMb: 0.3, seed: "ref-120" });
     const keys = [...filled.keys];
     const event = { bucket_name: bucket, files_prefix: "files", archive_key: "archives/ref/run-0.zip" };
 

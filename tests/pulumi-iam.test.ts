@@ -90,10 +90,11 @@ describe("IAM policies, statement by statement", () => {
     ]);
   });
 
-  it("validator: lists the bucket (404 for a missing archive), reads archives; scorer: logs only", () => {
+  it("validator: lists the bucket (404 for a missing archive), reads archives and the sources' stored checksums; scorer: logs only", () => {
     expect(policyOf("validate")).toEqual([
       { Sid: "ListBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [bucketArn] },
       { Sid: "ReadArchives", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${bucketArn}/archives/*`] },
+      { Sid: "ReadSourceChecksums", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${bucketArn}/files/*`] },
       logs(`/aws/lambda/${P}-validate`),
     ]);
     expect(policyOf("score")).toEqual([logs(`/aws/lambda/${P}-score`)]);

@@ -1,13 +1,13 @@
 // Downloads cut mid-body by the S3 front (seeded resets) are resumed, not failed or accepted short:
 // the reference contender's GetObject reader and the validator's archive reader, byte-exact.
 import { createHash } from "node:crypto";
-import { S3Client } from "@aws-sdk/client-s3";
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { crc32 } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { downloadChunks, downloadStream } from "../contenders/typescript/reference/src/download";
 import { s3Source } from "../functions/validate/sources";
 import { parseFaultSpec, S3Front } from "../local/s3-front";
 import type { InstanceAttachment, LocalFunction } from "../local/lambda";
-import { rawCall } from "./support/raw-s3";
 import { useEmbeddedS3 } from "./support/s3";
 
 const allowAll = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] };
@@ -23,7 +23,8 @@ describe("reading through resets", () => {
   let bucket: string;
   beforeAll(async () => {
     bucket = await s3.bucket("resume");
-    for (let i = 0; i < 8; i++) await rawCall(s3.s3.endpoint, "PUT", `/${bucket}/files/${i}`, { body: content(i) });
+    // With a stored CRC32, as the filler uploads them (the reference contender takes its entry CRCs from S3).
+    for (let i = 0; i < 8; i++) await s3.client.send(new PutObjectCommand({ Bucket: bucket, Key: `files/${i}`, Body: content(i), ChecksumAlgorithm: "CRC32" }));
     // One GET in four is cut half-way through its body (seeded: the same requests meet the same cuts).
     front = new S3Front({ upstream: s3.s3.endpoint, policyFor: () => allowAll, account: "000000000000", faults: parseFaultSpec("reset=0.25,seed=5") });
     port = await front.attach({ name: "reader" } as LocalFunction);
@@ -41,8 +42,11 @@ describe("reading through resets", () => {
     for (let i = 0; i < 8; i++) {
       const object = { key: `files/${i}`, name: String(i), size: SIZE, lastModified: new Date() };
       let data: Buffer;
-      if (i % 2) data = Buffer.concat((await downloadChunks(client, bucket, object, signal)).chunks);
-      else {
+      if (i % 2) {
+        const got = await downloadChunks(client, bucket, object, signal);
+        data = Buffer.concat(got.chunks);
+        expect(got.crc32, `${object.key} stored CRC-32`).toBe(crc32(content(i)));
+      } else {
         const chunks: Buffer[] = [];
         for await (const chunk of await downloadStream(client, bucket, object, signal)) chunks.push(chunk as Buffer);
         data = Buffer.concat(chunks);

@@ -95,6 +95,7 @@ describe("score: golden prices", () => {
         ephemeral_storage_mb: 512,
         runs_count: 3,
         duration_ms: { mean: 212630.5, stddev: 2449.8, min: 209630.12, max: 215630.88 },
+        run_durations_ms: [209630.12, 212630.5, 215630.88],
         billed_duration_ms: { mean: 212631, stddev: 2449.49, min: 209631, max: 215631 },
         max_memory_used_mb: 310,
         init_duration_ms: null,

@@ -183,6 +183,7 @@ export function scoreContender(
       ephemeral_storage_mb: config.EphemeralStorage.Size,
       runs_count: reports.length,
       duration_ms: roundStats(duration),
+      run_durations_ms: reports.map((r) => roundMs(r.durationMs)),
       billed_duration_ms: roundStats(stats(billed)),
       max_memory_used_mb: Math.max(...reports.map((r) => r.maxMemoryUsedMb)),
       init_duration_ms: inits.length ? roundMs(stats(inits).mean) : null,

@@ -3,7 +3,7 @@
 // tsx and vitest; a string worker needs no separate file, loader or build step in any of them.
 // It uses only node builtins. Protocol (batches are processed strictly in order):
 //   main -> worker  {b: ArrayBuffer (transferred), n: bytes used, ops: number[]} where ops is a
-//                   flat list: [0, id, method, limit] begin entry | [1, length] entry data (the
+//                   flat list: [0, id, method, limit, crc (1 = sum the CRC-32)] begin entry | [1, length] entry data (the
 //                   next `length` bytes of b) | [2] end entry
 //   worker -> main  {t:"ack", n, b} after a batch, returning its ArrayBuffer for reuse, {t:"done", id, sha256, crc32, size, consumed, error}
 //                   per entry, {t:"fatal", error} if the worker itself broke
@@ -34,11 +34,11 @@ function take(j, chunk) {
   }
   j.size += chunk.length;
   j.hash.update(chunk);
-  j.crc = zlib.crc32(chunk, j.crc);
+  if (j.wantCrc) j.crc = zlib.crc32(chunk, j.crc);
 }
 
-function begin(id, method, limit) {
-  const j = { id, method, limit, hash: createHash("sha256"), crc: 0, size: 0, given: 0, error: null };
+function begin(id, method, limit, wantCrc) {
+  const j = { id, method, limit, wantCrc, hash: createHash("sha256"), crc: 0, size: 0, given: 0, error: null };
   if (method === 8) {
     const inflate = zlib.createInflateRaw();
     j.inflate = inflate;
@@ -68,7 +68,7 @@ async function end(j) {
     // Input the inflater actually used: less than given means data after the end of the stream.
     if (!j.error) consumed = j.inflate.bytesWritten;
   }
-  parentPort.postMessage({ t: "done", id: j.id, sha256: j.hash.digest("hex"), crc32: j.crc >>> 0, size: j.size, consumed, error: j.error });
+  parentPort.postMessage({ t: "done", id: j.id, sha256: j.hash.digest("hex"), crc32: j.wantCrc ? j.crc >>> 0 : null, size: j.size, consumed, error: j.error });
 }
 
 async function batch(m) {
@@ -77,7 +77,7 @@ async function batch(m) {
   let at = 0;
   for (let i = 0; i < ops.length; ) {
     const op = ops[i];
-    if (op === 0) { job = begin(ops[i + 1], ops[i + 2], ops[i + 3]); i += 4; }
+    if (op === 0) { job = begin(ops[i + 1], ops[i + 2], ops[i + 3], ops[i + 4] === 1); i += 5; }
     else if (op === 1) { const n = ops[i + 1]; await data(job, bytes.subarray(at, at + n)); at += n; i += 2; }
     else { await end(job); job = null; i += 1; }
   }

@@ -15,11 +15,14 @@ export interface EntryJob {
   method: 0 | 8;
   /** Declared uncompressed size: decompression past it is stopped and reported. */
   size: number;
+  /** Sum the CRC-32 (false when the source object's stored CRC-32 stands in for it). */
+  crc: boolean;
 }
 
 export interface EntryDigest {
   sha256: string;
-  crc32: number;
+  /** CRC-32 of the decompressed bytes; null when the job did not ask for it. */
+  crc32: number | null;
   /** Decompressed bytes produced. */
   size: number;
   /** Compressed bytes the decompressor consumed (less than given = data after the stream end). */
@@ -101,7 +104,7 @@ export class WorkerDigester implements DigestEngine {
   begin(job: EntryJob): EntrySink {
     this.check();
     const id = this.nextId++;
-    this.ops.push(0, id, job.method, job.size);
+    this.ops.push(0, id, job.method, job.size, job.crc ? 1 : 0);
     this.dataSlot = -1;
     const result = new Promise<EntryDigest>((resolve, reject) => this.pending.set(id, { resolve, reject }));
     // Awaited later (entries are pipelined); don't let an early crash count as unhandled.

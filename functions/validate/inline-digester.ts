@@ -24,9 +24,9 @@ export class InlineDigester implements DigestEngine {
       if (size + chunk.length > job.size) return fail(`decompresses to more than the ${job.size} bytes the central directory declares`);
       size += chunk.length;
       hash.update(chunk);
-      crc = crc32(chunk, crc);
+      if (job.crc) crc = crc32(chunk, crc);
     };
-    const digest = (consumed: number): EntryDigest => ({ sha256: hash.digest("hex"), crc32: crc >>> 0, size, consumed, error });
+    const digest = (consumed: number): EntryDigest => ({ sha256: hash.digest("hex"), crc32: job.crc ? crc >>> 0 : null, size, consumed, error });
     if (!inflate) {
       return {
         write: (chunk) => {

@@ -8,6 +8,7 @@ import { DATA_DESCRIPTOR_FLAG, ENCRYPTION_FLAGS, ZIP64_EXTRA_ID, findExtra, meth
 import type { ByteReader } from "./byte-reader";
 import { UNICODE_PATH_EXTRA_ID, checkFlags, checkUnicodePath, checkVersionNeeded } from "./reader-hazards";
 import type { DigestEngine, EntryDigest } from "./digester";
+import type { StoredCrc32 } from "./stored-checksums";
 
 const LOCAL_SIGNATURE = 0x04034b50;
 const LOCAL_HEADER_SIZE = 30;
@@ -20,16 +21,24 @@ export interface WalkSummary {
   zip64: boolean;
 }
 
-/** Why a digest proves the entry wrong, or undefined when it matches the central directory. */
-export function digestProblem(entry: CentralEntry, d: EntryDigest): string | undefined {
+/**
+ * Why a digest proves the entry wrong, or undefined when it matches the central directory.
+ * The SHA-256 is checked before the CRC-32: once it equals the entry's name (the source key, the
+ * SHA-256 of the source object), the data IS the source object, so when the digest summed no
+ * CRC (d.crc32 null) the source's stored CRC-32 (`storedCrc32`) is the data's. The verdict and
+ * its message are the same whichever CRC was used.
+ */
+export function digestProblem(entry: CentralEntry, d: EntryDigest, storedCrc32?: number): string | undefined {
   const name = quoteName(entry.name);
   if (d.error) return `entry ${name} ${d.error}`;
   if (d.consumed !== entry.compressedSize) {
     return `deflate stream of ${name} ends after ${d.consumed} of its ${entry.compressedSize} compressed bytes (data after the end of the stream)`;
   }
   if (d.size !== entry.size) return `size mismatch for ${name}: the central directory declares ${entry.size} bytes, the data decompresses to ${d.size}`;
-  if (d.crc32 !== entry.crc32) return `CRC-32 mismatch for ${name}: the central directory says ${hex32(entry.crc32)}, the data has ${hex32(d.crc32)}`;
   if (d.sha256 !== entry.name) return `content hash mismatch for ${name}: computed ${d.sha256}`;
+  const crc = d.crc32 ?? storedCrc32;
+  if (crc === undefined) throw new Error(`validator bug: no CRC-32 for ${name}, neither summed nor stored`);
+  if (crc !== entry.crc32) return `CRC-32 mismatch for ${name}: the central directory says ${hex32(entry.crc32)}, the data has ${hex32(crc)}`;
   return undefined;
 }
 
@@ -37,7 +46,13 @@ function disagree(entry: CentralEntry, what: string, central: string | number, l
   invalid(`central directory and local header disagree for ${quoteName(entry.name)}: ${what} ${central} (central) vs ${local} (local)`);
 }
 
-export async function walkLocalEntries(reader: ByteReader, entries: readonly CentralEntry[], end: EndRecord, digester: DigestEngine): Promise<WalkSummary> {
+export async function walkLocalEntries(
+  reader: ByteReader,
+  entries: readonly CentralEntry[],
+  end: EndRecord,
+  digester: DigestEngine,
+  storedCrc32: StoredCrc32 = () => undefined,
+): Promise<WalkSummary> {
   const ordered = [...entries].sort((a, b) => a.localOffset - b.localOffset);
   const digests: Promise<void>[] = [];
   let contentFailure: string | undefined;
@@ -53,10 +68,12 @@ export async function walkLocalEntries(reader: ByteReader, entries: readonly Cen
       if (next && next.localOffset === entry.localOffset) {
         invalid(`entries ${quoteName(entry.name)} and ${quoteName(next.name)} overlap: both start at local header offset ${entry.localOffset}`);
       }
-      const { digest } = await walkOne(reader, entry, limit, beyond, digester, summary);
+      // Decided when the entry starts: a stored CRC known now stands in for summing one.
+      const stored = storedCrc32(entry.name);
+      const { digest } = await walkOne(reader, entry, limit, beyond, digester, summary, stored === undefined);
       digests.push(
         digest.then((d) => {
-          contentFailure ??= digestProblem(entry, d);
+          contentFailure ??= digestProblem(entry, d, stored);
         }),
       );
     }
@@ -87,7 +104,7 @@ function expectPosition(position: number, expected: number, previous: CentralEnt
 }
 
 /** Reads one local entry; its digest settles later, on the worker's schedule (wrapped so it is not awaited here). */
-async function walkOne(reader: ByteReader, entry: CentralEntry, limit: number, beyond: string, digester: DigestEngine, summary: WalkSummary): Promise<{ digest: Promise<EntryDigest> }> {
+async function walkOne(reader: ByteReader, entry: CentralEntry, limit: number, beyond: string, digester: DigestEngine, summary: WalkSummary, sumCrc: boolean): Promise<{ digest: Promise<EntryDigest> }> {
   const name = quoteName(entry.name);
   const offset = entry.localOffset;
   if (offset + LOCAL_HEADER_SIZE > limit) invalid(`local header of ${name} at offset ${offset} overlaps ${beyond}`);
@@ -142,7 +159,7 @@ async function walkOne(reader: ByteReader, entry: CentralEntry, limit: number, b
 
   const dataEnd = dataStart + entry.compressedSize;
   if (dataEnd > limit) invalid(`data of ${name} (offset ${dataStart} to ${dataEnd}) overlaps ${beyond}`);
-  const sink = digester.begin({ method: entry.method, size: entry.size });
+  const sink = digester.begin({ method: entry.method, size: entry.size, crc: sumCrc });
   await reader.forward(entry.compressedSize, sink.write, `the data of ${name}`);
   const digest = sink.end();
 

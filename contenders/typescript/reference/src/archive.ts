@@ -102,7 +102,7 @@ export async function archivePrefix(client: S3Client, event: ArchiveEvent, overr
         const done = (error: Error | null | undefined) =>
           error ? reject(new Error(`zip-stream rejected entry '${item.name}': ${error.message}`, { cause: error })) : resolve();
         if ("chunks" in result) {
-          zip.entryFromChunks(result.chunks, data, done);
+          zip.entryFromChunks(result.chunks, result.crc32, data, done);
         } else {
           result.once("error", (error: Error) => reject(readFailure(bucket, item, error)));
           zip.entry(result, data, done);

@@ -1,10 +1,11 @@
-// zip-stream with the CRC-32 of buffered STORE entries computed by node's native zlib.crc32.
+// zip-stream with the CRC-32 of buffered STORE entries given by the caller (S3's stored CRC-32 of
+// the object, see download.ts) or, when none is given, computed by node's native zlib.crc32.
 //
 // WHY: for a Buffer source, compress-commons computes the entry CRC with the pure-JS `crc-32`
 // package (crc32.buf). That was the largest single CPU cost of the naive pipeline (see README:
-// profile). zlib.crc32 (Node >= 20.15 / 22.2, so every Lambda nodejs22.x) does the same sum in
-// native code, several times faster. Everything else (headers, ZIP64 records, central directory)
-// stays zip-stream's own code.
+// profile). A known CRC costs nothing; zlib.crc32 (Node >= 20.15 / 22.2, so every Lambda
+// nodejs22.x) does the sum in native code, several times faster than the JS one. Everything else
+// (headers, ZIP64 records, central directory) stays zip-stream's own code.
 //
 // This overrides one internal method of compress-commons 7 (`_appendBuffer`), reproducing its
 // STORE branch exactly: set sizes + CRC, local header (sizes known, so no data descriptor),
@@ -29,8 +30,9 @@ const nativeCrc32: Crc32 | undefined =
 export class NativeCrcZipStream extends ZipStream {
   private readonly fastStore: boolean;
   private pending: Buffer[] = [];
-  // Chunk lists of entries appended with entryFromChunks, keyed by their placeholder source.
-  private readonly chunkLists = new WeakMap<Buffer, readonly Buffer[]>();
+  // Chunk lists (and known CRC-32s) of entries appended with entryFromChunks, keyed by their
+  // placeholder source.
+  private readonly chunkLists = new WeakMap<Buffer, { chunks: readonly Buffer[]; crc32: number | undefined }>();
   private pendingBytes = 0;
 
   constructor(options: { forceZip64: boolean }) {
@@ -76,12 +78,18 @@ export class NativeCrcZipStream extends ZipStream {
 
   /**
    * Appends a STORE entry whose data is a list of chunks, written as they are (no joining copy).
-   * It goes through zip-stream's own entry() (name, date, mode, state checks) with an empty
-   * placeholder Buffer that `_appendBuffer` recognises and replaces by the chunks.
+   * `crc32` is the data's CRC-32 when known (S3's stored checksum: trusted, not recomputed);
+   * undefined computes it. It goes through zip-stream's own entry() (name, date, mode, state
+   * checks) with an empty placeholder Buffer that `_appendBuffer` recognises and replaces.
    */
-  entryFromChunks(chunks: readonly Buffer[], data: ZipEntryData, callback: (error: Error | null | undefined) => void): void {
+  entryFromChunks(
+    chunks: readonly Buffer[],
+    crc32: number | undefined,
+    data: ZipEntryData,
+    callback: (error: Error | null | undefined) => void,
+  ): void {
     const placeholder = Buffer.alloc(0);
-    this.chunkLists.set(placeholder, chunks);
+    this.chunkLists.set(placeholder, { chunks, crc32 });
     this.entry(placeholder, { ...data, store: true }, callback);
   }
 
@@ -90,18 +98,16 @@ export class NativeCrcZipStream extends ZipStream {
     source: Buffer,
     callback: (error: Error | null, entry?: ZipArchiveEntry) => void,
   ): void {
-    const chunks = this.chunkLists.get(source) ?? [source];
+    const { chunks, crc32: known } = this.chunkLists.get(source) ?? { chunks: [source], crc32: undefined };
     this.chunkLists.delete(source);
     if (!this.fastStore || entry.getMethod() !== METHOD_STORED || nativeCrc32 === undefined) {
       super._appendBuffer(entry, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), callback);
       return;
     }
     let size = 0;
-    let crc = 0;
-    for (const chunk of chunks) {
-      size += chunk.length;
-      crc = nativeCrc32(chunk, crc);
-    }
+    for (const chunk of chunks) size += chunk.length;
+    let crc = known ?? 0;
+    if (known === undefined) for (const chunk of chunks) crc = nativeCrc32(chunk, crc);
     entry.setSize(size);
     entry.setCompressedSize(size);
     entry.setCrc(crc >>> 0);

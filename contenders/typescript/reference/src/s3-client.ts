@@ -1,23 +1,26 @@
 // The S3 client, tuned for bulk transfer. Region, credentials and endpoint come from the standard
 // environment (AWS_REGION, AWS_ENDPOINT_URL_S3, ...), which the SDK reads by itself.
 //
-// Checksum choices (measured, README "Where the CPU goes"): every byte would otherwise be hashed
-// four times on top of the ZIP's own CRC-32.
-// - Uploads keep the SDK's CRC-32 (requestChecksumCalculation WHEN_SUPPORTED: S3 verifies each
-//   part and stores a checksum for the archive). That CRC is native (zlib.crc32), so cheap.
-// - The SigV4 SHA-256 of each part's payload is dropped (`UNSIGNED-PAYLOAD`): the CRC-32 above
-//   already protects the body, which is exactly what the SDK itself does for streamed bodies
-//   (STREAMING-UNSIGNED-PAYLOAD-TRAILER), and TLS protects it in transit.
-// - Downloads are not re-validated by the SDK (responseChecksumValidation WHEN_REQUIRED): the
-//   archive's entry CRC-32 is computed from the bytes received anyway, and the validator checks
-//   each entry's SHA-256 against its name.
+// Checksum choices (measured, README "Where the CPU goes"): the archive's bytes are hashed by the
+// contender ZERO times.
+// - Entry CRC-32s come from S3: every source object was uploaded with a CRC32 that S3 verified
+//   and stores, and GetObject returns it when asked (download.ts).
+// - Upload parts carry no checksum (requestChecksumCalculation WHEN_REQUIRED; UploadPart does not
+//   require one): with WHEN_SUPPORTED the SDK computes a CRC-32 of every part, a second pass over
+//   the archive. The content is protected end to end anyway: each entry carries S3's own CRC-32 of
+//   its object, which any reader (and the harness's validator, with each entry's SHA-256) checks,
+//   and TLS protects the bytes in transit on AWS.
+// - The SigV4 SHA-256 of each part's payload is dropped (`UNSIGNED-PAYLOAD`, allowed by S3 over
+//   HTTPS): SHA-256 was 6.5% of the naive pipeline's CPU.
+// - Downloads are not re-validated by the SDK (responseChecksumValidation WHEN_REQUIRED): see
+//   the first point.
 import { S3Client } from "@aws-sdk/client-s3";
 
 const UNSIGNED_BODY_COMMANDS = new Set(["UploadPartCommand", "PutObjectCommand"]);
 
 export function createS3Client(): S3Client {
   const client = new S3Client({
-    requestChecksumCalculation: "WHEN_SUPPORTED",
+    requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
   });
   client.middlewareStack.add(
@@ -29,7 +32,7 @@ export function createS3Client(): S3Client {
       return next(args);
     },
     // Before signing (finalizeRequest): the signer uses a payload hash header when one is present.
-    { step: "build", name: "unsignedPayloadForChecksummedBodies" },
+    { step: "build", name: "unsignedPayloadForPartBodies" },
   );
   return client;
 }

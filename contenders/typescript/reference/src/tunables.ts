@@ -20,10 +20,13 @@ const MiB = 1024 * 1024;
 
 export const DEFAULT_TUNABLES: Tunables = {
   downloadConcurrency: 8,
-  prefetchBytes: 64 * MiB,
+  prefetchBytes: 48 * MiB,
   streamObjectsAboveBytes: 32 * MiB,
-  partSize: 8 * MiB,
-  queueSize: 4,
+  // 16 MiB: half the UploadPart requests of 8 MiB (the contest's 15.7 GB: ~940 instead of ~1,880,
+  // $0.0047 less of S3 requests per run, more than the whole Lambda price at 512 MB), within
+  // ~300 MB peak RSS with 3 parts in flight and 48 MiB of prefetch (README "Tunables").
+  partSize: 16 * MiB,
+  queueSize: 3,
   bodyBufferedChunks: 32,
   forceZip64: false,
 };
