@@ -1,9 +1,11 @@
-// `npm run perf -- front [--objects 60] [--size-mb 5] [--rounds 2] [--bench-rounds 1] [--skip-bench]`
+// `npm run perf -- front [--objects 60] [--size-mb 5] [--rounds 2] [--warmup 1] [--bench-rounds 1] [--skip-bench]`
 // The S3 front's own cost, side by side in one run on one moto server and one dataset:
 // 1. transfer: fresh child processes GET every object (4 at a time) and PUT as many bytes back,
 //    either straight to moto ("direct") or through a front port enforcing the contender policy
-//    ("front"), alternating. Reported: MiB/s and CPU-seconds per GiB moved, counting the client
-//    child, the front (this process) and moto, so the front's CPU shows up, not only its latency.
+//    ("front"), alternating, after one unmeasured warm-up pass per path (the front's first
+//    requests pay JIT and policy compilation once per process, not per GiB). Reported: MiB/s and
+//    CPU-seconds per GiB moved, counting the client child, this process (the front, plus the
+//    child-spawning both paths pay alike) and moto, so the front's CPU shows up, not only its latency.
 // 2. `bench local` wall time on the default dataset with the front and with `s3Front: false`.
 // Numbers are measured locally on a shared machine: read them with the load average printed.
 import { loadavg } from "node:os";
@@ -76,7 +78,7 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-async function transfer(objectCount: number, objectSizeMb: number, rounds: number): Promise<void> {
+async function transfer(objectCount: number, objectSizeMb: number, rounds: number, warmup: number): Promise<void> {
   const s3 = await startEmbeddedS3();
   const client = new S3Client(s3.clientConfig);
   const bucket = "perf-front";
@@ -88,9 +90,9 @@ async function transfer(objectCount: number, objectSizeMb: number, rounds: numbe
     const fill = await fillBucket(client, { bucket, prefix: PREFIX, objectCount, objectSizeMb, seed: "perf-front" });
     console.log(`dataset: ${fill.objectCount} objects, ${(fill.totalBytes / MIB).toFixed(0)} MiB; each round GETs all of it and PUTs as much back`);
     console.log(`load average before: ${load()}\n`);
-    console.log("round  path     GET MiB/s  PUT MiB/s  CPU-s/GiB (client + front + moto)");
+    console.log("round  path     GET MiB/s  PUT MiB/s  CPU-s/GiB (client + this process + moto)");
     const results: Record<"direct" | "front", { get: number[]; put: number[]; cpu: number[] }> = { direct: { get: [], put: [], cpu: [] }, front: { get: [], put: [], cpu: [] } };
-    for (let round = 1; round <= rounds; round++) {
+    for (let round = 1 - warmup; round <= rounds; round++) {
       for (const path of round % 2 ? (["direct", "front"] as const) : (["front", "direct"] as const)) {
         const endpoint = path === "front" ? port.env.AWS_ENDPOINT_URL_S3! : s3.endpoint;
         const config = { ...s3.clientConfig, endpoint };
@@ -99,12 +101,17 @@ async function transfer(objectCount: number, objectSizeMb: number, rounds: numbe
         port.invocationStarted(`${path}-${round}`, "{}");
         const r = await runPerfChild<ChildReport>("front", [JSON.stringify(config), bucket, JSON.stringify(fill.keys)], `${path} child`);
         port.invocationEnded(`${path}-${round}`, null);
-        const frontCpu = path === "front" ? (process.cpuUsage(frontCpu0).user + process.cpuUsage(frontCpu0).system) / 1e6 : 0;
+        const own = process.cpuUsage(frontCpu0);
+        const frontCpu = (own.user + own.system) / 1e6;
         const motoCpu = (processCpuSeconds(s3.pid) ?? 0) - motoCpu0;
         const gib = (2 * r.bytes) / GIB;
         const cpuPerGib = (r.cpuSeconds + frontCpu + motoCpu) / gib;
         const get = r.bytes / MIB / r.getSeconds;
         const put = r.bytes / MIB / r.putSeconds;
+        if (round < 1) {
+          console.log(`warm-up ${path.padEnd(7)} ${get.toFixed(0).padStart(9)}  ${put.toFixed(0).padStart(9)}  ${cpuPerGib.toFixed(2)} (not counted)`);
+          continue;
+        }
         results[path].get.push(get);
         results[path].put.push(put);
         results[path].cpu.push(cpuPerGib);
@@ -162,10 +169,11 @@ export async function main(argv: string[]): Promise<void> {
       objects: { type: "string", default: "60" },
       "size-mb": { type: "string", default: "5" },
       rounds: { type: "string", default: "2" },
+      warmup: { type: "string", default: "1" },
       "bench-rounds": { type: "string", default: "1" },
       "skip-bench": { type: "boolean", default: false },
     },
   });
-  await transfer(Number(values.objects), Number(values["size-mb"]), Number(values.rounds));
+  await transfer(Number(values.objects), Number(values["size-mb"]), Number(values.rounds), Number(values.warmup));
   if (!values["skip-bench"]) await benchWallTime(Number(values["bench-rounds"]));
 }
