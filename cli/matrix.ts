@@ -25,7 +25,8 @@ options:
   --cold <n> --warm <n>    samples per configuration, overriding the mode's
   --parallel <n>           functions sampled at once (default: this machine's CPU count; at most 40)
   --yes                    start without asking (required without a terminal)
-  --out <file>             write the result document (JSON) there
+  --out <file>             write the result document (JSON) there (it is also kept under results/)
+  --report                 write the HTML report of the run (bench report) and print its path
   --verbose                print every function's log lines on stderr
   -h, --help               this help
 
@@ -80,6 +81,7 @@ export async function run(argv: string[]): Promise<number> {
       parallel: { type: "string" },
       yes: { type: "boolean" },
       out: { type: "string" },
+      report: { type: "boolean" },
       verbose: { type: "boolean" },
     },
     { min: 0, max: 0 },
@@ -169,5 +171,8 @@ export async function run(argv: string[]): Promise<number> {
     await writeFile(flags.out, `${JSON.stringify(report.document, null, 2)}\n`);
     log(`result document written to ${flags.out}`);
   }
+  // Kept like every run's document, for bench report --history; --report also writes the HTML report.
+  const { keepRunResult } = await import("./results-store");
+  await keepRunResult("matrix", report.document, { report: flags.report, measuredHere: true, log });
   return EXIT.ok;
 }

@@ -256,8 +256,11 @@ export const SuccessRow = z.strictObject({
   sweep_cheapest_passing_memory_mb: z.number().nullable().optional(),
   runs_count: z.number().int(),
   duration_ms: Stats,
-  /** Every run's REPORT Duration, in run order: the distribution behind duration_ms. */
-  run_durations_ms: z.array(z.number()),
+  /**
+   * Every run's REPORT Duration, in run order: the distribution behind duration_ms. The scorer
+   * always writes it; optional so that documents of scorers deployed before it still read.
+   */
+  run_durations_ms: z.array(z.number()).optional(),
   billed_duration_ms: Stats,
   max_memory_used_mb: z.number(),
   /** Mean Init Duration over the runs that were cold starts; null when every run was warm. */

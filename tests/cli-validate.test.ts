@@ -47,7 +47,7 @@ describe("bench validate <file.zip>", () => {
     await writeFile(bad, bytes);
     const r = await runMain(["validate", bad]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^invalid: .*bad\.zip: .*(CRC|sha256)/);
+    expect(r.stdout).toMatch(/^invalid: .*bad\.zip: .*(CRC|sha256|content hash mismatch)/);
   });
 
   it("checks a file against a bucket listing with --files", async () => {

@@ -14,8 +14,6 @@ export type SweepPoint = z.infer<typeof SweepPoint>;
 
 export const ContestSuccessRow = z.looseObject({
   ...SuccessRow.shape,
-  // Older documents (before the scorer kept every run's duration) lack it.
-  run_durations_ms: SuccessRow.shape.run_durations_ms.optional(),
   forecast: Forecast.optional(),
   sweep: z.array(SweepPoint).optional(),
 });
