@@ -11,17 +11,15 @@ import { MAX_LEFTOVERS_LISTED } from "./leftover-states";
 /** Step Functions' hard quota on one execution's event history. */
 export const MAX_HISTORY_EVENTS = 25_000;
 /** Room left for what the counts below do not include: retried calls (3 events each), failed cleanups. */
-const HISTORY_HEADROOM = 0.9;
+export const HISTORY_HEADROOM = 0.9;
 
-// A Task is counted at 6 events (Entered, Scheduled, Started, Submitted where the integration
-// reports it, Succeeded/Failed, Exited), a Pass or Choice 2, a Map 4 plus 2 per iteration
-// (MapIterationStarted/Succeeded), an execution 2 (Started, Succeeded).
-const TASK = 6;
-const PASS = 2;
-const CHOICE = 2;
-const MAP = 4;
-const ITERATION = 2;
-const EXECUTION = 2;
+/**
+ * Events per state, as both suites count them: a Task 6 (Entered, Scheduled, Started, Submitted
+ * where the integration reports it, Succeeded/Failed, Exited), a Pass, Choice or Fail 2, a Map 4
+ * plus 2 per iteration (MapIterationStarted/Succeeded), an execution 2 (Started, Succeeded/Failed).
+ */
+export const HISTORY_EVENTS = { task: 6, pass: 2, choice: 2, map: 4, iteration: 2, execution: 2 } as const;
+const { task: TASK, pass: PASS, choice: CHOICE, map: MAP, iteration: ITERATION, execution: EXECUTION } = HISTORY_EVENTS;
 
 /**
  * Events of one contender's child execution along its longest usual path: every run killed

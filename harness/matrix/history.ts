@@ -1,19 +1,10 @@
 // Worst-case history events of the matrix's two state machines, against Step Functions' quota of
-// 25,000 events per execution (harness/definition.ts MAX_HISTORY_EVENTS, with its sources).
-// Counting, as for the contest: a Task 6 events (Entered, Scheduled, Started, Submitted where
-// the integration reports it, Succeeded/Failed, Exited), a Pass/Choice/Fail 2, a Map 4 plus 2 per
-// iteration (MapIterationStarted/Succeeded), the execution 2 (Started, Succeeded/Failed). Lambda
-// service retries add 3 per retried call: the headroom below covers them.
-import { MAX_HISTORY_EVENTS } from "../definition";
+// 25,000 events per execution (harness/history.ts MAX_HISTORY_EVENTS, with its sources).
+// Counted per state exactly as the contest's (harness/history.ts HISTORY_EVENTS); Lambda service
+// retries add 3 per retried call, which the shared headroom covers.
+import { HISTORY_EVENTS, HISTORY_HEADROOM, MAX_HISTORY_EVENTS } from "../history";
 
-const TASK = 6;
-const PASS = 2;
-const CHOICE = 2;
-const MAP = 4;
-const ITERATION = 2;
-const EXECUTION = 2;
-/** Share of the quota the counted worst case may use; the rest is for retried calls. */
-export const HISTORY_HEADROOM = 0.9;
+const { task: TASK, pass: PASS, choice: CHOICE, map: MAP, iteration: ITERATION, execution: EXECUTION } = HISTORY_EVENTS;
 
 /**
  * Most sampler calls one configuration can need: each call makes at least one attempt, and each
