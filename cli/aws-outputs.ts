@@ -19,10 +19,19 @@ export const jsonOrValue = <T extends z.ZodType>(schema: T) =>
   }, schema);
 
 const STATE_MACHINE_ARN = /^arn:[a-z-]+:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]+$/;
+const EXECUTION_ARN = /^arn:[a-z-]+:states:[a-z0-9-]+:\d{12}:execution:/;
+
+/** A stack output that must be a state machine ARN (both suites' outputs). */
+export const StateMachineArn = z.string().regex(STATE_MACHINE_ARN, "must be a Step Functions state machine ARN");
+
+/** `--execution <arn>` of `bench aws` and `bench matrix aws`: a usage error unless it is one. */
+export function checkExecutionArn(value: string): void {
+  if (!EXECUTION_ARN.test(value)) throw new UsageError(`--execution must be a Step Functions execution ARN, got "${value}"`);
+}
 
 /** Only the outputs `bench aws` needs; the others (e.g. `contenders`) are ignored. */
 export const StackOutputs = z.object({
-  stateMachineArn: z.string().regex(STATE_MACHINE_ARN, "must be a Step Functions state machine ARN"),
+  stateMachineArn: StateMachineArn,
   bucketName: z.string().min(1),
   executionInput: jsonOrValue(ExecutionInput),
 });

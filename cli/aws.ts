@@ -7,7 +7,7 @@ import { lambdaRatesFor } from "../harness/pricing";
 import { EXIT, UsageError, parseCommandArgs, positiveNumber } from "./args";
 import { executionResult, startExecution, stopExecution, watchExecution } from "./aws-execution";
 import { askOnTerminal, handleInterrupts, type InterruptDecision } from "./aws-interrupt";
-import { loadStackOutputs, regionOfArn, selectContenders } from "./aws-outputs";
+import { checkExecutionArn, loadStackOutputs, regionOfArn, selectContenders } from "./aws-outputs";
 import { ProgressReporter, reportScores } from "./progress";
 import { keepRunResult } from "./results-store";
 import { renderResultTable, useColor } from "./table";
@@ -63,9 +63,7 @@ export async function run(argv: string[]): Promise<number> {
     for (const flag of ["outputs", "contenders", "name"] as const) {
       if (flags[flag] !== undefined) throw new UsageError(`--${flag} starts a new execution: it cannot go with --execution`);
     }
-    if (!/^arn:[a-z-]+:states:[a-z0-9-]+:\d{12}:execution:/.test(flags.execution)) {
-      throw new UsageError(`--execution must be a Step Functions execution ARN, got "${flags.execution}"`);
-    }
+    checkExecutionArn(flags.execution);
   }
 
   const progress = new ProgressReporter();

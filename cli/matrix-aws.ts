@@ -18,7 +18,7 @@ import type { MatrixResultDocument } from "../harness/matrix/result-document";
 import { EXIT, UsageError, parseCommandArgs, positiveNumber } from "./args";
 import { ensureSucceeded, executionName, startExecution, stopExecution, watchExecution } from "./aws-execution";
 import { askOnTerminal, handleInterrupts, type InterruptDecision } from "./aws-interrupt";
-import { jsonOrValue, loadOutputs, regionOfArn } from "./aws-outputs";
+import { StateMachineArn, checkExecutionArn, jsonOrValue, loadOutputs, regionOfArn } from "./aws-outputs";
 import { MatrixHistoryTracker } from "./matrix-aws-history";
 import { formatEstimate, renderSummary } from "./matrix-output";
 import { ProgressReporter } from "./progress";
@@ -56,9 +56,8 @@ prints how to stop it or attach again, exits 130).
 exit codes: 0 the run completed (failed samples are results), 1 it failed, timed out or was
 aborted, 2 usage error or not confirmed, 130 interrupted.`;
 
-const STATE_MACHINE_ARN = /^arn:[a-z-]+:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]+$/;
 export const MatrixStackOutputs = z.object({
-  matrixStateMachineArn: z.string().regex(STATE_MACHINE_ARN, "must be a Step Functions state machine ARN"),
+  matrixStateMachineArn: StateMachineArn,
   matrixExecutionInput: jsonOrValue(MatrixExecutionInput),
   resultsTableName: z.string().min(1),
 });
@@ -117,7 +116,7 @@ async function runAws(argv: string[]): Promise<number> {
   if (flags.execution !== undefined) {
     for (const flag of ["outputs", "name", "from-table"] as const)
       if (flags[flag] !== undefined) throw new UsageError(`--${flag} cannot go with --execution (it attaches to a run that exists)`);
-    if (!/^arn:[a-z-]+:states:[a-z0-9-]+:\d{12}:execution:/.test(flags.execution)) throw new UsageError(`--execution must be a Step Functions execution ARN, got "${flags.execution}"`);
+    checkExecutionArn(flags.execution);
   }
   if (flags["from-table"] !== undefined && flags.name !== undefined) throw new UsageError("--name starts a new execution: it cannot go with --from-table");
 
