@@ -8,13 +8,15 @@ import { invalid } from "./errors";
 import { TAIL_BYTES, locateEndRecord } from "./eocd";
 import { parseCentralDirectory } from "./central-directory";
 import { checkEntriesAgainstSource, type ExpectedObject } from "./names";
-import { ByteReader } from "./byte-reader";
+import { ByteReader, type EntryReader } from "./byte-reader";
 import { WorkerDigester, type DigestEngine } from "./digester";
 import { InlineDigester } from "./inline-digester";
 import { walkLocalEntries } from "./local-entries";
 import { fileSource, s3Source, type ArchiveSource, type BodyStream } from "./sources";
 import { listSourceObjects } from "./listing";
 import { StoredChecksums, type StoredCrc32 } from "./stored-checksums";
+import { TailWindow, scanEntries } from "./single-pass";
+import { ReplayMismatch, ReplayReader } from "./replay-reader";
 
 import { MAX_CENTRAL_DIRECTORY_BYTES } from "../../harness/dataset-limits";
 
@@ -49,83 +51,140 @@ export interface ValidateOptions {
    * Worth it only for objects far above ~10 MB.
    */
   storedChecksums?: boolean;
+  /** Read the archive with one GET, walking entries as they stream and checking them once the
+   *  central directory arrives (single-pass.ts), instead of a tail read first. Default true; it
+   *  applies only with an expected listing. Verdicts are the same either way. */
+  singlePass?: boolean;
+  /** Told how the archive was read (tests and the perf script check which path ran). */
+  trace?: (pass: ValidationPass) => void;
 }
+
+/** How an archive was read (ValidateOptions.trace): "single-pass": one GET, no tail read;
+ *  "scan-stopped": the scan stopped at an entry it could not delimit (e.g. deflate with a data
+ *  descriptor), so the tail was read and the walk went on live; "restart": the walk disagreed
+ *  with the scan, so the archive was validated again the classic way; "classic": tail first. */
+export type ValidationPass = "single-pass" | "scan-stopped" | "restart" | "classic";
 
 /**
  * Validates the archive in `source` against `expected` (the source listing), or, when it is null,
  * only its internal consistency and name == sha256(content). Throws `InvalidArchive` on a bad one.
  */
 export async function validateSource(source: ArchiveSource, expected: readonly ExpectedObject[] | null, sourceLabel: string, options: ValidateOptions = {}): Promise<ArchiveSummary> {
-  const { size, describe } = source;
-  if (size === 0) invalid(`not a zip archive: ${describe} is empty (0 bytes)`);
-  if (size < 22) invalid(`not a zip archive: ${describe} is only ${size} bytes, shorter than an end of central directory record (22 bytes)`);
+  try {
+    const { size, describe } = source;
+    if (size === 0) invalid(`not a zip archive: ${describe} is empty (0 bytes)`);
+    if (size < 22) invalid(`not a zip archive: ${describe} is only ${size} bytes, shorter than an end of central directory record (22 bytes)`);
+    // One answer per name for the whole validation, so the scan and the walk decide alike.
+    const lookup = options.storedCrc32;
+    const answers = new Map<string, number | undefined>();
+    const stored: StoredCrc32 = (name) => {
+      if (!answers.has(name)) answers.set(name, lookup?.(name));
+      return answers.get(name);
+    };
+    // The scan needs the listed sizes to delimit stored entries with data descriptors.
+    if (expected && options.singlePass !== false) {
+      try {
+        return await attempt(source, expected, sourceLabel, options, stored, true);
+      } catch (error) {
+        if (!(error instanceof ReplayMismatch)) throw error;
+        options.trace?.("restart");
+      }
+    } else {
+      options.trace?.("classic");
+    }
+    return await attempt(source, expected, sourceLabel, options, stored, false);
+  } finally {
+    source.release();
+  }
+}
+
+async function attempt(source: ArchiveSource, expected: readonly ExpectedObject[] | null, sourceLabel: string, options: ValidateOptions, stored: StoredCrc32, singlePass: boolean): Promise<ArchiveSummary> {
   const body = source.openBody();
   try {
-    return await checkArchive(source, body, expected, sourceLabel, options);
+    return await checkArchive(source, body, expected, sourceLabel, options, stored, singlePass);
   } finally {
     body.cancel();
   }
 }
 
-async function checkArchive(source: ArchiveSource, body: BodyStream, expected: readonly ExpectedObject[] | null, sourceLabel: string, options: ValidateOptions): Promise<ArchiveSummary> {
+async function checkArchive(source: ArchiveSource, body: BodyStream, expected: readonly ExpectedObject[] | null, sourceLabel: string, options: ValidateOptions, stored: StoredCrc32, singlePass: boolean): Promise<ArchiveSummary> {
   const { size, describe } = source;
-  const tailStart = Math.max(0, size - TAIL_READ_BYTES);
-  const tail = await source.read(tailStart, size);
-  const end = locateEndRecord(tail, tailStart, size);
-  if (!end) {
-    const head = tailStart === 0 ? tail.subarray(0, 4) : await source.read(0, 4);
-    if (head.equals(LOCAL_SIGNATURE)) {
-      invalid(`archive truncated: ${describe} (${size} bytes) starts with a zip local file header but has no end of central directory record`);
-    }
-    invalid(`not a zip archive: no end of central directory record in ${describe} (${size} bytes, first bytes ${head.toString("hex")})`);
-  }
   const cap = options.maxCentralDirectoryBytes ?? MAX_CENTRAL_DIRECTORY_BYTES;
-  if (end.cdSize > cap) invalid(`central directory is ${end.cdSize} bytes, over the validator's limit of ${cap} bytes`);
-  const cd = end.cdOffset >= tailStart
-    ? tail.subarray(end.cdOffset - tailStart, end.cdOffset - tailStart + end.cdSize)
-    : await source.read(end.cdOffset, end.cdOffset + end.cdSize);
-  const entries = parseCentralDirectory(cd, end);
-  checkEntriesAgainstSource(entries, expected, sourceLabel);
-
-  const reader = new ByteReader(body.take(end.cdOffset)[Symbol.asyncIterator](), 0, describe);
+  const tailStart = Math.max(0, size - TAIL_READ_BYTES);
   const digester: DigestEngine = options.digest === "worker" ? new WorkerDigester() : new InlineDigester();
-  let localZip64: boolean;
+  let reader: EntryReader | undefined;
   try {
-    ({ zip64: localZip64 } = await walkLocalEntries(reader, entries, end, digester, options.storedCrc32));
+    let tail: Buffer | undefined;
+    if (singlePass && expected) {
+      const window = new TailWindow(size - tailStart);
+      const scanReader = new ByteReader(body.take(size)[Symbol.asyncIterator](), 0, describe, window.push);
+      reader = scanReader;
+      const listedSizes = new Map(expected.map((o) => [o.name, o.size]));
+      const rec = await scanEntries(scanReader, window, digester, { size, listedSizes, sumCrc: (name) => stored(name) === undefined, maxTrailer: cap + TAIL_READ_BYTES });
+      reader = new ReplayReader(rec, scanReader);
+      tail = rec.tail;
+      options.trace?.(tail ? "single-pass" : "scan-stopped");
+    }
+    tail ??= await source.read(tailStart, size);
+    const end = locateEndRecord(tail, tailStart, size);
+    if (!end) {
+      const head = tailStart === 0 ? tail.subarray(0, 4) : await source.read(0, 4);
+      if (head.equals(LOCAL_SIGNATURE)) {
+        invalid(`archive truncated: ${describe} (${size} bytes) starts with a zip local file header but has no end of central directory record`);
+      }
+      invalid(`not a zip archive: no end of central directory record in ${describe} (${size} bytes, first bytes ${head.toString("hex")})`);
+    }
+    if (end.cdSize > cap) invalid(`central directory is ${end.cdSize} bytes, over the validator's limit of ${cap} bytes`);
+    const cd = end.cdOffset >= tailStart
+      ? tail.subarray(end.cdOffset - tailStart, end.cdOffset - tailStart + end.cdSize)
+      : await source.read(end.cdOffset, end.cdOffset + end.cdSize);
+    const entries = parseCentralDirectory(cd, end);
+    checkEntriesAgainstSource(entries, expected, sourceLabel);
+
+    reader ??= new ByteReader(body.take(end.cdOffset)[Symbol.asyncIterator](), 0, describe);
+    const { zip64: localZip64 } = await walkLocalEntries(reader, entries, end, digester, stored);
+    let storedEntries = 0;
+    let uncompressed = 0;
+    for (const e of entries) {
+      if (e.method === 0) storedEntries++;
+      uncompressed += e.size;
+    }
+    return {
+      archive_bytes: size,
+      entry_count: entries.length,
+      stored_entries: storedEntries,
+      deflated_entries: entries.length - storedEntries,
+      uncompressed_bytes: uncompressed,
+      zip64: end.zip64 || localZip64 || entries.some((e) => e.zip64),
+    };
   } finally {
-    await Promise.allSettled([reader.close(), digester.close()]);
+    await Promise.allSettled([reader?.close(), digester.close()]);
   }
-  let stored = 0;
-  let uncompressed = 0;
-  for (const e of entries) {
-    if (e.method === 0) stored++;
-    uncompressed += e.size;
-  }
-  return {
-    archive_bytes: size,
-    entry_count: entries.length,
-    stored_entries: stored,
-    deflated_entries: entries.length - stored,
-    uncompressed_bytes: uncompressed,
-    zip64: end.zip64 || localZip64 || entries.some((e) => e.zip64),
-  };
 }
 
 /** The Lambda's job: the archive at `archive_key` against the real listing of `files_prefix`. */
 export async function validateArchive(client: S3Client, input: unknown, options: ValidateOptions = {}): Promise<ValidateResult> {
   const { bucket, archive_key, files_prefix, expected_object_count } = parsePayload(ValidateInput, input, "validate input");
   const label = `s3://${bucket}/${files_prefix}/`;
-  const expected = await listSourceObjects(client, bucket, files_prefix);
-  if (expected.length !== expected_object_count) {
-    // Not the contender's fault: the dataset and the state machine input disagree.
-    throw new Error(`harness problem: expected_object_count is ${expected_object_count} but ${label} lists ${expected.length} object(s); refill the bucket or fix the execution input`);
-  }
-  const checksums = options.storedChecksums ? new StoredChecksums(client, bucket, files_prefix, expected.map((o) => o.name)) : undefined;
+  // The archive's GET (its first byte can take a while: moto reads the whole object first) is
+  // under way while the sources are listed.
+  const opening = s3Source(client, bucket, archive_key);
+  opening.catch(() => undefined);
+  let source: ArchiveSource | undefined;
+  let checksums: StoredChecksums | undefined;
   try {
-    const source = await s3Source(client, bucket, archive_key);
+    const expected = await listSourceObjects(client, bucket, files_prefix);
+    if (expected.length !== expected_object_count) {
+      // Not the contender's fault: the dataset and the state machine input disagree.
+      throw new Error(`harness problem: expected_object_count is ${expected_object_count} but ${label} lists ${expected.length} object(s); refill the bucket or fix the execution input`);
+    }
+    if (options.storedChecksums) checksums = new StoredChecksums(client, bucket, files_prefix, expected.map((o) => o.name));
+    source = await opening;
     return { archive_key, ...(await validateSource(source, expected, label, { ...options, storedCrc32: checksums?.lookup })) };
   } finally {
     checksums?.stop();
+    // validateSource releases what it was given; an archive never handed to it is released here.
+    if (!source) opening.then((s) => s.release(), () => undefined);
   }
 }
 
