@@ -2,6 +2,7 @@
 // the tail and central directory first (precise reasons, no body read), then one sequential pass
 // over the entries. Memory is bounded by the central directory cap plus the digest pipeline,
 // whatever the archive size; no declared size is used to allocate anything.
+import { availableParallelism } from "node:os";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { ValidateInput, parsePayload, type ValidateResult } from "../../harness/contracts";
 import { invalid } from "./errors";
@@ -33,22 +34,26 @@ export type ArchiveSummary = Omit<ValidateResult, "archive_key">;
 export const DIGEST_MODES = ["inline", "worker"] as const;
 export type DigestMode = (typeof DIGEST_MODES)[number];
 
+/** The worker where a second CPU exists to hash on while this thread drains the socket, else
+ *  inline (less CPU in all: no copy, no messages). Measured by `npm run perf -- validate`. */
+export function defaultDigestMode(): DigestMode {
+  return availableParallelism() > 1 ? "worker" : "inline";
+}
+
 export interface ValidateOptions {
   maxCentralDirectoryBytes?: number;
-  /** Where hashing/inflating runs; both give identical verdicts. Default "inline": on a loaded
-   *  2-core machine it was faster and lighter than "worker" (perf/validate.ts), and a Lambda at
-   *  <= 1,769 MB has at most one vCPU, so a second thread cannot help there either. */
+  /** Where hashing/inflating runs; both give identical verdicts. Default: defaultDigestMode(). */
   digest?: DigestMode;
   /** The source objects' stored CRC-32s by entry name (validateArchive fills it from S3 unless
    *  `storedChecksums` is false): an entry with one is not CRC'd, see stored-checksums.ts. */
   storedCrc32?: StoredCrc32;
   /**
    * validateArchive: look up the sources' stored CRC-32s (one HeadObject each) instead of summing
-   * every entry's CRC. Default false: measured with `npm run perf -- validate` (1000 MiB, 200
-   * entries of 5 MiB, 2026-12-02, load average 20-28), the 200 HEADs cost the validator more CPU
-   * (3.9-4.6 CPU-s/GiB) than summing the CRCs natively (2.0-2.1): the SDK spends ~4 ms of CPU per
-   * request here, a 5 MiB CRC ~2.5 ms; and on AWS 3,000 HEADs are ~$0.0012 a validation.
-   * Worth it only for objects far above ~10 MB.
+   * every entry's CRC. Default false: measured with `npm run perf -- validate --rounds 3` (1000
+   * MiB, 200 entries of 5 MiB, 2026-12-02, load average 1.2-2.0), the 200 HEADs cost the validator
+   * 2.2-2.5 CPU-s/GiB and moto 1.4-1.6 against 1.7-2.0 and 0.7-0.8 for summing the CRCs natively:
+   * a HEAD costs ~2.4 ms of SDK CPU here and ~2.9 ms of moto's, a 5 MiB CRC ~1 ms; and on AWS
+   * 3,000 HEADs are ~$0.0012 a validation. Worth it only for objects of some 15 MB and more.
    */
   storedChecksums?: boolean;
   /** Read the archive with one GET, walking entries as they stream and checking them once the
@@ -111,7 +116,7 @@ async function checkArchive(source: ArchiveSource, body: BodyStream, expected: r
   const { size, describe } = source;
   const cap = options.maxCentralDirectoryBytes ?? MAX_CENTRAL_DIRECTORY_BYTES;
   const tailStart = Math.max(0, size - TAIL_READ_BYTES);
-  const digester: DigestEngine = options.digest === "worker" ? new WorkerDigester() : new InlineDigester();
+  const digester: DigestEngine = (options.digest ?? defaultDigestMode()) === "worker" ? new WorkerDigester() : new InlineDigester();
   let reader: EntryReader | undefined;
   try {
     let tail: Buffer | undefined;
