@@ -5,11 +5,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
 import { S3Client } from "@aws-sdk/client-s3";
-import { DIGEST_MODES, validateArchive, type ValidateOptions, type ValidationPass } from "../functions/validate/validate";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DIGEST_MODES, SINGLE_PASS_MAX_ENTRIES, validateArchive, validateZipFile, type ValidateOptions, type ValidationPass } from "../functions/validate/validate";
 import { useEmbeddedS3 } from "./support/s3";
 import { putArchive, smallDataset, uploadSources } from "./support/zip-sources";
 import { withYazl, withZipStream } from "./support/zip-writers";
 import { craftZip, type CraftEntry } from "./support/zip-craft";
+import { Recording } from "../functions/validate/recording";
 
 const PREFIX = "files";
 const objects = smallDataset();
@@ -106,5 +110,44 @@ describe("single-pass validation", () => {
     expect(capped.error?.message).toMatch(reason);
     expect(capped.gets[0]).toBe("");
     expect(capped.gets[1]).toMatch(/^bytes=/);
+  });
+
+  it("reads the classic way when the listing is longer than the scan's record is allowed to grow", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "single-pass-")), "a.zip");
+    writeFileSync(path, await withZipStream(objects, { store: true, asStreams: true }));
+    const listing = objects.map((o) => ({ name: o.name, size: o.data.length }));
+    const passes: ValidationPass[] = [];
+    await validateZipFile(path, listing, { trace: (p) => passes.push(p) });
+    const long = [...listing, ...Array.from({ length: SINGLE_PASS_MAX_ENTRIES + 1 - listing.length }, (_, i) => ({ name: i.toString(16).padStart(64, "0"), size: 1 }))];
+    await expect(validateZipFile(path, long, { trace: (p) => passes.push(p) })).rejects.toThrow(/^archive missing 99997 expected object\(s\)/);
+    expect(passes).toEqual(["single-pass", "classic"]);
+  });
+});
+
+describe("Recording (the scan's kept bytes and digested ranges)", () => {
+  it("gives back every kept byte, merged runs included, across its 1 MiB arenas; nothing it did not keep", () => {
+    const archive = randomBytes(5 << 20);
+    const rec = new Recording();
+    // Runs of 1-3 adjacent pieces (as header + name + extra are kept), separated by unkept gaps
+    // (as entry data is), until well past several arenas.
+    const runs: [number, number][] = [];
+    let at = 0;
+    for (let i = 0; at < archive.length - 200_000; i++) {
+      const start = at;
+      for (let piece = 0; piece <= i % 3; piece++) {
+        const n = 1 + ((i * 7919 + piece * 104_729) % 60_000);
+        rec.keep(at, archive.subarray(at, at + n));
+        at += n;
+      }
+      runs.push([start, at]);
+      at += 1 + (i % 5000);
+    }
+    let segment = 0;
+    for (const [start, end] of runs) {
+      segment = rec.segmentAfter(start, segment);
+      expect(rec.kept(segment, start, end)?.equals(archive.subarray(start, end)), `run ${start}-${end}`).toBe(true);
+      expect(rec.kept(segment, start, end + 1), `one byte past run ${start}-${end}`).toBeUndefined();
+    }
+    expect(rec.kept(rec.segmentAfter(runs[0]![1], 0), runs[0]![1], runs[0]![1] + 1)).toBeUndefined();
   });
 });

@@ -6,7 +6,7 @@
 // replay can only ever give the verdict the classic walk gives.
 import { EMPTY, type ByteReader, type EntryReader } from "./byte-reader";
 import type { DigestEngine, EntryDigest, EntryJob } from "./digester";
-import type { Recording } from "./single-pass";
+import type { Recording } from "./recording";
 
 export class ReplayMismatch extends Error {
   constructor(message: string) {
@@ -17,8 +17,9 @@ export class ReplayMismatch extends Error {
 
 export class ReplayReader implements EntryReader {
   position = 0;
-  /** Index of the segment that served the last read (reads only move forward). */
+  /** Where the last lookups ended in the recording (reads only move forward). */
   private segment = 0;
+  private dataIndex = 0;
 
   constructor(
     private readonly rec: Recording,
@@ -45,9 +46,10 @@ export class ReplayReader implements EntryReader {
       this.position = this.live.position;
       return result;
     }
-    const scanned = this.rec.data.get(start);
+    this.dataIndex = this.rec.dataAt(start, this.dataIndex);
+    const scanned = this.rec.data(this.dataIndex);
     // A digest without a CRC stands in only where the walk does not want one either.
-    if (!scanned || scanned.length !== n || scanned.job.method !== job.method || scanned.job.size !== job.size || (job.crc && !scanned.job.crc)) {
+    if (!scanned || scanned.start !== start || scanned.length !== n || scanned.job.method !== job.method || scanned.job.size !== job.size || (job.crc && !scanned.job.crc)) {
       throw new ReplayMismatch(`${what} (${n} bytes at offset ${start}) was not digested as one entry of that size`);
     }
     this.position += n;
@@ -71,14 +73,9 @@ export class ReplayReader implements EntryReader {
 
   /** Kept bytes [start, end): one segment must hold them all (adjacent ones were merged). */
   private kept(start: number, end: number): Buffer {
-    const { segments } = this.rec;
-    while (this.segment < segments.length) {
-      const s = segments[this.segment]!;
-      if (s.start + s.bytes.length > start) break;
-      this.segment++;
-    }
-    const s = segments[this.segment];
-    if (!s || s.start > start || s.start + s.bytes.length < end) throw new ReplayMismatch(`bytes ${start}-${end} were digested, not kept`);
-    return s.bytes.subarray(start - s.start, end - s.start);
+    this.segment = this.rec.segmentAfter(start, this.segment);
+    const bytes = this.rec.kept(this.segment, start, end);
+    if (!bytes) throw new ReplayMismatch(`bytes ${start}-${end} were digested, not kept`);
+    return bytes;
   }
 }

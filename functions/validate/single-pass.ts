@@ -17,28 +17,12 @@
 import { quoteName } from "./errors";
 import { findExtra, ZIP64_EXTRA_ID, DATA_DESCRIPTOR_FLAG, ENCRYPTION_FLAGS } from "./central-directory";
 import type { ByteReader } from "./byte-reader";
-import type { DigestEngine, EntryDigest, EntryJob } from "./digester";
+import type { DigestEngine, EntryJob } from "./digester";
+import { Recording } from "./recording";
 
 const LOCAL_SIGNATURE = 0x04034b50;
 const DESCRIPTOR_SIGNATURE = 0x08074b50;
 const LOCAL_HEADER_SIZE = 30;
-
-/** Entry data the scan digested, by archive offset. */
-export interface ScannedData {
-  length: number;
-  job: EntryJob;
-  digest: Promise<EntryDigest>;
-}
-
-export interface Recording {
-  /** Archive bytes kept verbatim (headers, descriptors): sorted, adjacent runs merged. */
-  readonly segments: { start: number; bytes: Buffer }[];
-  readonly data: Map<number, ScannedData>;
-  /** Every byte before this offset is in a segment or a digested range; the rest is unread. */
-  liveFrom: number;
-  /** The archive's last bytes (as many as the TailWindow keeps), when the scan read the stream to its end. */
-  tail?: Buffer;
-}
 
 /** Keeps references to the most recent chunks (no copies) covering at least `keep` bytes. */
 export class TailWindow {
@@ -74,15 +58,13 @@ export interface ScanOptions {
  * at anything it cannot delimit or that cannot be valid; never throws InvalidArchive.
  */
 export async function scanEntries(reader: ByteReader, window: TailWindow, digester: DigestEngine, o: ScanOptions): Promise<Recording> {
-  const rec: Recording = { segments: [], data: new Map(), liveFrom: 0 };
+  const rec = new Recording();
   const keep = async (n: number): Promise<Buffer | undefined> => {
     if (reader.position + n > o.size) return undefined;
     const start = reader.position;
-    // Copied: a view would pin its whole socket chunk for the rest of the run.
-    const bytes = Buffer.from(await reader.readExact(n, "the archive"));
-    const last = rec.segments.at(-1);
-    if (last && last.start + last.bytes.length === start) last.bytes = Buffer.concat([last.bytes, bytes]);
-    else if (n > 0) rec.segments.push({ start, bytes });
+    const bytes = await reader.readExact(n, "the archive");
+    // Copied into the recording's arena: a view would pin its whole socket chunk.
+    rec.keep(start, bytes);
     return bytes;
   };
   // A stream cut beyond what the reader resumes throws, a harness problem as on the classic path.
@@ -97,35 +79,34 @@ export async function scanEntries(reader: ByteReader, window: TailWindow, digest
       rec.tail = window.last();
       break;
     }
-    const entry = await scanOne(reader, header, keep, digester, o);
-    if (!entry) break;
-    rec.data.set(entry.start, entry.data);
-    // Digests the walk never asks for (an archive judged before them) must not surface as unhandled rejections.
-    entry.data.digest.catch(() => undefined);
+    // A digest the walk never asks for cannot surface as an unhandled rejection: the worker
+    // engine marks its digests handled and the inline one's cannot reject.
+    if (!(await scanOne(reader, header, keep, digester, rec, o))) break;
   }
   rec.liveFrom = reader.position;
   return rec;
 }
 
-async function scanOne(reader: ByteReader, header: Buffer, keep: (n: number) => Promise<Buffer | undefined>, digester: DigestEngine, o: ScanOptions): Promise<{ start: number; data: ScannedData } | undefined> {
+/** Scans one entry whose local header is `header`; false where the scan must stop. */
+async function scanOne(reader: ByteReader, header: Buffer, keep: (n: number) => Promise<Buffer | undefined>, digester: DigestEngine, rec: Recording, o: ScanOptions): Promise<boolean> {
   const flags = header.readUInt16LE(6);
   const method = header.readUInt16LE(8);
   const nameLength = header.readUInt16LE(26);
   const nameAndExtra = await keep(nameLength + header.readUInt16LE(28));
-  if (!nameAndExtra || (method !== 0 && method !== 8) || (flags & ENCRYPTION_FLAGS) !== 0) return undefined;
+  if (!nameAndExtra || (method !== 0 && method !== 8) || (flags & ENCRYPTION_FLAGS) !== 0) return false;
   const name = nameAndExtra.subarray(0, nameLength).toString("utf8");
   const listed = o.listedSizes.get(name);
-  if (listed === undefined) return undefined;
+  if (listed === undefined) return false;
   let compressedSize = header.readUInt32LE(18);
   let size = header.readUInt32LE(22);
   let z64: Buffer | undefined;
   try {
     z64 = findExtra(nameAndExtra.subarray(nameLength), ZIP64_EXTRA_ID, `the local header of ${quoteName(name)}`);
   } catch {
-    return undefined;
+    return false;
   }
   if (size === 0xffffffff || compressedSize === 0xffffffff) {
-    if (!z64 || z64.length < 16) return undefined;
+    if (!z64 || z64.length < 16) return false;
     size = Number(z64.readBigUInt64LE(0));
     compressedSize = Number(z64.readBigUInt64LE(8));
   }
@@ -134,15 +115,16 @@ async function scanOne(reader: ByteReader, header: Buffer, keep: (n: number) => 
   // the object it names (if it is not, the walk finds out and the archive is judged classically).
   if (deferred && size === 0) size = listed;
   if (deferred && compressedSize === 0) {
-    if (method !== 0) return undefined;
+    if (method !== 0) return false;
     compressedSize = listed;
   }
   // A deflate stream is never inflated past the listed size: a bomb costs the scan no more than
   // an honest entry.
   const start = reader.position;
-  if (size !== listed || start + compressedSize > o.size) return undefined;
+  if (size !== listed || start + compressedSize > o.size) return false;
   const job: EntryJob = { method, size, crc: o.sumCrc(name) };
   const { digest } = await reader.digestData(compressedSize, job, digester, `the data of ${quoteName(name)}`);
+  rec.addData(start, compressedSize, job, digest);
   if (deferred) {
     // Its layout as the walk will find it: signed or not, 64-bit sizes with a zip64 extra. If the
     // archive ends first, the walk reads on from here live.
@@ -150,5 +132,5 @@ async function scanOne(reader: ByteReader, header: Buffer, keep: (n: number) => 
     const wide = z64 !== undefined;
     if (first) await keep(first.readUInt32LE(0) === DESCRIPTOR_SIGNATURE ? (wide ? 20 : 12) : wide ? 16 : 8);
   }
-  return { start, data: { length: compressedSize, job, digest } };
+  return true;
 }
