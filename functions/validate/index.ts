@@ -15,16 +15,18 @@
 // The CRC is summed, not taken from the sources' stored CRC32s (stored-checksums.ts, opt-in): a
 // HEAD per source costs the validator and moto more CPU than the native CRC of a 5 MiB object.
 // MEASURED with `npm run perf -- validate --rounds 3` (1000 MiB STORE archive, 200 entries, moto
-// on this 2-CPU machine, 2026-12-02, load average 1.2-2.0): validator 594-647 MiB/s vs raw GET
-// 752-976 in the same rounds, ratio 0.62-0.82 (median 0.66; it was 0.40-0.51 with the tail read
-// first and inline hashing), peak RSS 186 MiB. The 0.8 target is not reached here: the validator
-// uses 1.8 CPU-s/GiB (SHA-256 alone 0.6, receiving 0.6 like the raw GET, CRC-32 0.2, the worker's
-// copies and messages the rest) and moto 0.8 more to send it, on 2 CPUs: ~1.3 s/GiB of CPU time at
-// best, after moto's ~0.5 s to first byte, against a raw GET of ~1.0 s.
-// On AWS (1,769 MB: one vCPU's worth of CPU time) the same 1.8 CPU-s/GiB is ~5.8 s/GiB with the
-// forecast's CPU factor (3.23 Lambda arm64 CPU-s per CPU-s here, README "forecast"), ~175 MiB/s,
+// on this 2-CPU machine, 2026-12-02 13:20, load average 1.6-2.0 with the run itself, other
+// processes <= 0.04 CPUs): validator 507-567 MiB/s vs raw GET 679-845 in the same rounds, ratio
+// 0.67-0.81 (median 0.75; reading the tail first: 0.50 in the same run), peak RSS 195 MiB.
+// The 0.8 target is not reached here: the validator uses 2.0 CPU-s/GiB (SHA-256 alone 0.58,
+// receiving what the raw GET's 0.8-1.3 costs, CRC-32 0.2, the worker's copies and messages) and
+// moto 0.8 more to send it, on 2 CPUs, of which moto's ~0.5 s to the first byte (the raw GET's
+// too) keeps only one busy: a floor of ~0.5 + (2.0 + 0.8 - ~0.5) / 2 = ~1.65 s/GiB, near the
+// 1.77 s measured, while the raw GET takes 1.2-1.5 s.
+// On AWS (1,769 MB: one vCPU's worth of CPU time) 2.0 CPU-s/GiB is ~6.6 s/GiB with the
+// forecast's CPU factor (3.23 Lambda arm64 CPU-s per CPU-s here, README "forecast"), ~155 MiB/s,
 // above the ~74 MB/s one function streams from S3 (the forecast's network term): the validator is
-// network-bound there, so the worker's extra ~0.1 CPU-s/GiB costs no time and the tail read it
+// network-bound there, so the worker's extra ~0.2 CPU-s/GiB costs no time and the tail read it
 // saves is one request. Parallel ranged GETs would be the next speed-up on AWS; they are not done
 // because every ranged GET makes moto copy the whole object.
 import { S3Client } from "@aws-sdk/client-s3";

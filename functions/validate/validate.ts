@@ -55,9 +55,9 @@ export interface ValidateOptions {
   /**
    * validateArchive: look up the sources' stored CRC-32s (one HeadObject each) instead of summing
    * every entry's CRC. Default false: measured with `npm run perf -- validate --rounds 3` (1000
-   * MiB, 200 entries of 5 MiB, 2026-12-02, load average 1.2-2.0), the 200 HEADs cost the validator
-   * 2.2-2.5 CPU-s/GiB and moto 1.4-1.6 against 1.7-2.0 and 0.7-0.8 for summing the CRCs natively:
-   * a HEAD costs ~2.4 ms of SDK CPU here and ~2.9 ms of moto's, a 5 MiB CRC ~1 ms; and on AWS
+   * MiB, 200 entries of 5 MiB, 2026-12-02, other processes idle), the 200 HEADs cost the
+   * validator 2.3-2.7 CPU-s/GiB and moto 1.5-1.7 against 2.0-2.2 and 0.8 for summing the CRCs
+   * natively: a HEAD costs ~2.4 ms of SDK CPU here and ~2.9 ms of moto's, a 5 MiB CRC ~1 ms; and on AWS
    * 3,000 HEADs are ~$0.0012 a validation. Worth it only for objects of some 15 MB and more.
    */
   storedChecksums?: boolean;
