@@ -24,7 +24,8 @@ const fits = (f: ForecastDoc) => (f.passes ? "yes" : "NO");
 export function forecastTitle(f: ForecastDoc): string {
   return (
     `FORECAST (model v${f.model_version}, not a measurement) of one run of the full contest on AWS: ` +
-    `${f.dataset.objects} objects, ${gb(f.dataset.bytes)} GB, budget ${f.budget_s} s`
+    `${f.dataset.objects} objects, ${gb(f.dataset.bytes)} GB, budget ${f.budget_s} s` +
+    (f.concurrent_runs ? `, ${f.concurrent_runs} runs at once sharing the bucket's request rate` : "")
   );
 }
 

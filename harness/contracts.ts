@@ -133,6 +133,9 @@ export const RunUsage = z.strictObject({
   bytes_copied: count,
   /** CPU time of the instance during the run (cgroup cpuacct); null when not measured. */
   cpu_seconds: z.number().nonnegative().nullable(),
+  /** The run's S3 requests' summed time, from arrival at the front to the answer's end: divided by
+   *  the run's duration, the mean number of requests in flight. Optional: fronts before it lacked it. */
+  request_seconds: z.number().nonnegative().optional(),
   /** Proof of work: distinct source objects the run itself read (GET) or used as a copy source. */
   source_objects_read: count,
   source_objects: count,
@@ -211,8 +214,10 @@ export const ForecastDoc = z.strictObject({
   /** The local run's dataset the forecast was scaled from. */
   scaled_from: z.strictObject({ objects: z.number(), bytes: z.number() }),
   duration_s: z.number(),
-  bound: z.enum(["cpu", "network", "requests"]),
-  terms_s: z.strictObject({ cpu: z.number(), network: z.number(), requests: z.number() }),
+  bound: z.enum(["cpu", "network", "requests", "s3_rate"]),
+  /** s3_rate and concurrent_runs came with model version 2; documents of version 1 have neither. */
+  terms_s: z.strictObject({ cpu: z.number(), network: z.number(), requests: z.number(), s3_rate: z.number().optional() }),
+  concurrent_runs: z.number().optional(),
   vcpus: z.number(),
   lambda_cpu_seconds: z.number(),
   s3_requests: z.record(z.string(), z.number()),
@@ -281,6 +286,7 @@ export const SuccessRow = z.strictObject({
   bytes_out: z.number().optional(),
   bytes_copied: z.number().optional(),
   cpu_seconds: z.number().nullable().optional(),
+  request_seconds: z.number().optional(),
   /** S3 Standard request charge of the billed requests (S3 bills neither 5xx answers nor DELETEs). */
   s3_request_price_usd: z.number().optional(),
   /** run_price_usd (Lambda compute + storage + request charge) + s3_request_price_usd. */

@@ -13,17 +13,24 @@
 //   network = max(bytes in, bytes out) / per-function bandwidth (each way at once); bytes
 //           downloaded are further capped by sockets x per-socket rate when the GET concurrency
 //           is known. Bytes copied inside S3 do not cross the function's network.
-//   requests= S3 requests x per-request latency / requests in flight (1 = a serial chain).
-//   duration= the LARGEST of the three: a streaming contender overlaps CPU, transfer and waits, so
+//   requests= S3 requests x per-request latency / requests in flight (the mean the S3 front
+//           measured: the requests' summed time / the run's duration; absent = 1, a serial chain).
+//   s3_rate = the run's requests x runs at once / what one S3 prefix serves per second (3,500
+//           writes, 5,500 reads): the contest starts its runs together against one bucket, and a
+//           request-heavy contender meets SlowDown before its own latency binds it.
+//   duration= the LARGEST of the four: a streaming contender overlaps CPU, transfer and waits, so
 //           the slowest resource sets the pace. Evidence: the seed Rust reference (512 MB, 212 s)
 //           moved its 15.73e9 bytes at 74 MB/s, the rate DESIGN.md gives for one function
 //           (~70 MB/s) as a ceiling: a sum with its CPU term would have made it slower than that.
-// Limits: no cold start or init term; no S3 throttling (SlowDown) or retries; bandwidth does not
+// Scaling of the multipart lifecycle: the first CreateMultipartUpload/CompleteMultipartUpload is
+// the archive's own; any more (a copying contender's scratch uploads) grow with the objects.
+// Limits: no cold start or init term; no retries; the prefix rates are S3's floor per prefix
+// (S3 partitions a busy prefix further over minutes, not within one run); bandwidth does not
 // vary with memory; the CPU factor comes from one workload (SHA-256 chain), and a contender's
 // mix (memcpy, HTTP parsing, GC) may differ on Lambda's cores.
 import type { Architecture } from "./contracts";
 
-export const FORECAST_MODEL_VERSION = "1";
+export const FORECAST_MODEL_VERSION = "2";
 
 /** AWS Lambda developer guide, "Configuring Lambda function memory": at 1,769 MB a function has
  *  the equivalent of one vCPU (one vCPU-second of credit per second); CPU scales linearly. */
@@ -71,6 +78,9 @@ export interface ForecastConstants {
   readonly getSocketBytesPerS: number;
   /** Seconds per S3 request spent waiting (not transferring). */
   readonly requestLatencyS: number;
+  /** Requests per second one S3 prefix serves: writes (PUT/COPY/POST/DELETE) and reads (GET/HEAD/LIST). */
+  readonly prefixWritesPerS: number;
+  readonly prefixReadsPerS: number;
 }
 
 export const DEFAULT_CONSTANTS: ForecastConstants = {
@@ -89,6 +99,10 @@ export const DEFAULT_CONSTANTS: ForecastConstants = {
   // AWS whitepaper "Best Practices Design Patterns: Optimizing Amazon S3 Performance", Timeouts
   // and Retries: small requests have median latencies "in the tens of milliseconds"; 30 ms taken.
   requestLatencyS: 0.03,
+  // Amazon S3 User Guide, "Best practices design patterns: optimizing Amazon S3 performance": "at
+  // least 3,500 PUT/COPY/POST/DELETE or 5,500 GET/HEAD requests per second per partitioned prefix".
+  prefixWritesPerS: 3500,
+  prefixReadsPerS: 5500,
 };
 
 export interface Dataset {
@@ -109,7 +123,7 @@ export interface MeasuredRun {
   s3_requests: Readonly<Record<string, number>>;
   /** The dataset that run archived. */
   dataset: Dataset;
-  /** Mean S3 requests in flight, when known; absent = 1 (a serial chain: the worst case). */
+  /** Mean S3 requests in flight (the front's summed request time / run duration); absent = 1 (a serial chain: the worst case). */
   request_concurrency?: number;
   /** GetObject requests in flight, when known: caps the download rate at sockets x per-socket rate. */
   get_concurrency?: number;
@@ -122,9 +136,11 @@ export interface ForecastTarget {
   dataset: Dataset;
   /** Threads the contender keeps busy (default 1: Node and Python run user code on one thread). */
   threads?: number;
+  /** Runs of the contender at once against the bucket (default 1). */
+  concurrentRuns?: number;
 }
 
-export type Bound = "cpu" | "network" | "requests";
+export type Bound = "cpu" | "network" | "requests" | "s3_rate";
 
 /** The forecast of one run. Field names are what the result document carries. */
 export interface Forecast {
@@ -139,6 +155,8 @@ export interface Forecast {
   /** Which term set the duration. */
   bound: Bound;
   terms_s: Record<Bound, number>;
+  /** Runs at once the s3_rate term assumed. */
+  concurrent_runs: number;
   /** vCPUs the CPU term ran on: min(memory / 1769, Lambda's vCPUs, threads). */
   vcpus: number;
   lambda_cpu_seconds: number;
@@ -149,7 +167,7 @@ export interface Forecast {
   total_price_usd: number;
 }
 
-/** Operations counted once per upload whatever the dataset (multipart lifecycle). */
+/** The multipart lifecycle: the archive's one upload whatever the dataset; any further uploads grow with the objects. */
 const FIXED_OPERATIONS = new Set(["CreateMultipartUpload", "CompleteMultipartUpload", "AbortMultipartUpload"]);
 /** Operations whose count grows with bytes (parts), not with objects. */
 const PER_BYTE_OPERATIONS = new Set(["UploadPart", "PutObject"]);
@@ -164,7 +182,7 @@ export function scaleRequests(requests: Readonly<Record<string, number>>, from: 
   const byBytes = to.bytes / from.bytes;
   const out: Record<string, number> = {};
   for (const [op, n] of Object.entries(requests)) {
-    if (FIXED_OPERATIONS.has(op)) out[op] = n;
+    if (FIXED_OPERATIONS.has(op)) out[op] = n <= 1 ? n : Math.ceil(1 + (n - 1) * byObjects);
     else if (LIST_OPERATIONS.has(op)) {
       const listings = n / Math.ceil(from.objects / KEYS_PER_LIST_PAGE);
       out[op] = Math.ceil(listings * Math.ceil(to.objects / KEYS_PER_LIST_PAGE));
@@ -179,6 +197,22 @@ export function scaleRequests(requests: Readonly<Record<string, number>>, from: 
 export interface Pricing {
   lambdaRunPrice(input: { architecture: Architecture; memoryMb: number; ephemeralStorageMb: number; billedDurationMs: number }): number;
   s3RequestPrice(requests: Readonly<Record<string, number>>): number;
+}
+
+/** S3's rate classes (not its price tiers): LIST is a read, DELETE and abort are writes. */
+function isWrite(operation: string): boolean {
+  return /^(Put|Copy|Upload|Create|Complete|Delete|Abort)/.test(operation);
+}
+
+/** Seconds one prefix needs to serve `requests` from each of `runs` runs at once. */
+export function prefixRateSeconds(requests: Readonly<Record<string, number>>, runs: number, constants: ForecastConstants = DEFAULT_CONSTANTS): number {
+  let writes = 0;
+  let reads = 0;
+  for (const [op, n] of Object.entries(requests)) {
+    if (isWrite(op)) writes += n;
+    else reads += n;
+  }
+  return Math.max((writes * runs) / constants.prefixWritesPerS, (reads * runs) / constants.prefixReadsPerS);
 }
 
 export function forecastRun(measured: MeasuredRun, target: ForecastTarget, pricing: Pricing, constants: ForecastConstants = DEFAULT_CONSTANTS): Forecast {
@@ -202,6 +236,7 @@ export function forecastRun(measured: MeasuredRun, target: ForecastTarget, prici
     cpu: lambdaCpuSeconds / vcpus,
     network: Math.max(bytesIn / downRate, bytesOut / constants.bandwidthBytesPerS),
     requests: (requestCount * constants.requestLatencyS) / Math.max(1, measured.request_concurrency ?? 1),
+    s3_rate: prefixRateSeconds(requests, target.concurrentRuns ?? 1, constants),
   };
   const bound = (Object.keys(terms_s) as Bound[]).reduce((a, b) => (terms_s[b] > terms_s[a] ? b : a));
   const duration_s = terms_s[bound];
@@ -222,6 +257,7 @@ export function forecastRun(measured: MeasuredRun, target: ForecastTarget, prici
     duration_s,
     bound,
     terms_s,
+    concurrent_runs: target.concurrentRuns ?? 1,
     vcpus,
     lambda_cpu_seconds: lambdaCpuSeconds,
     s3_requests: requests,

@@ -13,6 +13,8 @@ export const FORECAST_DEFAULTS = {
   objects: SEED_DATASET_OBJECTS,
   bytes: SEED_DATASET_BYTES,
   budgetS: 300,
+  /** The dev stack runs a contender's 10 runs at once (maxConcurrency 10). */
+  concurrentRuns: 10,
 } as const;
 
 /** The usage fields the S3 front adds to a success row (absent when it did not measure). */
@@ -22,6 +24,7 @@ interface MeasuredUsage {
   bytes_out?: number;
   bytes_copied?: number;
   s3_requests?: Record<string, number>;
+  request_seconds?: number;
 }
 
 export function pricingFor(region: string): Pricing {
@@ -40,7 +43,7 @@ export function pricingFor(region: string): Pricing {
 export function forecastRow(
   row: SuccessRow,
   local: Dataset,
-  target: { dataset: Dataset; budgetS: number; region: string; memoryMb?: number },
+  target: { dataset: Dataset; budgetS: number; region: string; memoryMb?: number; concurrentRuns?: number },
 ): ForecastDoc | { unavailable: string } {
   const usage = row as SuccessRow & MeasuredUsage;
   if (usage.cpu_seconds === undefined || usage.cpu_seconds === null || usage.bytes_in === undefined || usage.s3_requests === undefined) {
@@ -54,12 +57,15 @@ export function forecastRow(
       bytes_copied: usage.bytes_copied ?? 0,
       s3_requests: usage.s3_requests,
       dataset: local,
+      // Mean requests in flight over the run, as the S3 front timed them.
+      ...(usage.request_seconds !== undefined && row.duration_ms.mean > 0 ? { request_concurrency: usage.request_seconds / (row.duration_ms.mean / 1000) } : {}),
     },
     {
       memoryMb: target.memoryMb ?? row.memory_mb,
       architecture: row.architecture as Architecture,
       ephemeralStorageMb: row.ephemeral_storage_mb,
       dataset: target.dataset,
+      concurrentRuns: target.concurrentRuns ?? FORECAST_DEFAULTS.concurrentRuns,
     },
     pricingFor(target.region),
   );

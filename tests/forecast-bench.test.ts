@@ -67,7 +67,7 @@ describe("bench local forecasts", () => {
     const runs = [512, 1769].map((memoryMb) => ({ memoryMb, result: docAt(memoryMb, 2), local: LOCAL }));
     const text = renderForecasts(withSweep(withForecasts(docAt(1024, 2), LOCAL, SETTINGS), runs, SETTINGS));
     const lines = text.split("\n");
-    expect(lines[0]).toBe("FORECAST (model v1, not a measurement) of one run of the full contest on AWS: 3000 objects, 15.73 GB, budget 300 s");
+    expect(lines[0]).toBe("FORECAST (model v2, not a measurement) of one run of the full contest on AWS: 3000 objects, 15.73 GB, budget 300 s, 10 runs at once sharing the bucket's request rate");
     expect(lines[1]).toMatch(/^contender\s+arch\s+memory MB\s+duration s\s+bound\s+vCPU\s+Lambda \$\/run\s+S3 \$\/run\s+total \$\/run\s+fits$/);
     expect(lines[2]).toMatch(/^typescript-reference-arm64\s+arm64\s+1024\s+\d+\.\d\s+network\s+0\.58\s+0\.00\d+\s+0\.00\d+\s+0\.00\d+\s+yes$/);
     expect(text).not.toContain("(scaled"); // 1 GB is 6% of the contest: no warning

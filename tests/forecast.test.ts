@@ -106,6 +106,33 @@ describe("forecast model", () => {
     expect(scaleRequests({ ListObjectsV2: 4 }, { objects: 1234, bytes: 1 }, { objects: 3000, bytes: 1 }).ListObjectsV2).toBe(6); // two listings of 2 pages -> 3 pages each
   });
 
+  it("scales a copying contender's scratch uploads with the objects, the archive's own upload not", () => {
+    const from = { objects: 200, bytes: 1 * GB };
+    const to = { objects: 3000, bytes: 14.65 * GB };
+    // 303 uploads for 200 objects: the archive's plus 302 scratch uploads (15x as many at 3,000 objects).
+    expect(scaleRequests({ CreateMultipartUpload: 303, CompleteMultipartUpload: 303, AbortMultipartUpload: 0 }, from, to)).toEqual({
+      CreateMultipartUpload: 1 + 302 * 15,
+      CompleteMultipartUpload: 1 + 302 * 15,
+      AbortMultipartUpload: 0,
+    });
+  });
+
+  it("is bound by one S3 prefix's request rate when runs at once share the bucket", () => {
+    const { pricing } = countingPricing();
+    // 1,400 writes and 220 reads per run at 200 objects -> 21,000 writes and 3,300 reads per run.
+    const copying = run({ cpu_seconds: 0.01, s3_requests: { UploadPartCopy: 1400, HeadObject: 220 }, request_concurrency: 64 });
+    const alone = forecastRun(copying, arm512, pricing);
+    expect(alone.concurrent_runs).toBe(1);
+    expect(alone.terms_s.s3_rate).toBeCloseTo(21000 / 3500, 9);
+    expect(alone.bound).toBe("requests"); // (21,000 + 3,300) x 30 ms / 64 = 11.4 s > 6 s
+    const ten = forecastRun(copying, { ...arm512, concurrentRuns: 10 }, pricing);
+    expect(ten.terms_s.s3_rate).toBeCloseTo((21000 * 10) / 3500, 9);
+    expect(ten.bound).toBe("s3_rate");
+    expect(ten.duration_s).toBeCloseTo(60, 9);
+    // Reads have their own, higher rate: a read-only run of 55,000 GETs takes 10 s per run at once.
+    expect(forecastRun(run({ s3_requests: { GetObject: 200 * 55000 / 3000 } }), { ...arm512, concurrentRuns: 3 }, pricing).terms_s.s3_rate).toBeCloseTo(30, 6);
+  });
+
   it("totals the Lambda price and the S3 requests priced on the forecast counts", () => {
     const { pricing } = countingPricing();
     const f = forecastRun(run({ cpu_seconds: 4, s3_requests: { GetObject: 200 } }), arm512, pricing);

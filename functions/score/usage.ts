@@ -45,6 +45,7 @@ export function fullPrice(runs: readonly RunOutcome[], runPriceUsd: number, rate
     bytes_out: round3(mean(usages.map((u) => u.bytes_out))),
     bytes_copied: round3(mean(usages.map((u) => u.bytes_copied))),
     cpu_seconds: cpu.every((c) => c !== null) ? round3(mean(cpu as number[])) : null,
+    ...(usages.every((u) => u.request_seconds !== undefined) ? { request_seconds: round3(mean(usages.map((u) => u.request_seconds!))) } : {}),
     s3_request_price_usd: roundTo(s3Price, USD_DECIMALS),
     total_price_usd: roundTo(runPriceUsd + s3Price, USD_DECIMALS),
   };

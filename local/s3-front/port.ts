@@ -33,6 +33,10 @@ export class FrontPort {
 
   static async open(context: PortContext): Promise<FrontPort> {
     const server = createServer((req, res) => {
+      // In flight from arrival to the answer's end (or the cut): the forecast's request concurrency.
+      const usage = context.current();
+      const arrived = performance.now();
+      res.on("close", () => (usage.requestSeconds += (performance.now() - arrived) / 1000));
       handle(context, req, res).catch((error: unknown) => {
         // A bug here must not hang the caller: answer 500 like S3's InternalError, or cut.
         if (!res.headersSent) sendS3Error(res, req.method ?? "GET", { status: 500, code: "InternalError", message: String(error) });

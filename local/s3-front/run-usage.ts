@@ -22,6 +22,7 @@ export function runUsage(records: readonly InvocationUsage[], sources: ReadonlyS
     bytes_in: records.reduce((n, r) => n + r.bytesIn, 0),
     bytes_out: records.reduce((n, r) => n + r.bytesOut, 0),
     bytes_copied: records.reduce((n, r) => n + r.bytesCopied, 0),
+    request_seconds: records.reduce((n, r) => n + r.requestSeconds, 0),
     cpu_seconds: cpu.length > 0 && cpu.every((c) => c !== null) ? cpu.reduce((n: number, c) => n + c!, 0) : null,
     source_objects_read: read.size,
     source_objects: sources.size,

@@ -19,6 +19,8 @@ export interface InvocationUsage {
   bytesCopied: number;
   /** `bucket/key` of every object read with a successful GET or used as a successful copy source. */
   objectsRead: Set<string>;
+  /** Summed time of its requests, arrival to the answer's end (mean in flight = this / duration). */
+  requestSeconds: number;
   /** CPU time of the instance during the invocation (cgroup cpuacct), null when not measured. */
   cpuSeconds: number | null;
 }
@@ -36,6 +38,7 @@ export function emptyUsage(functionName: string, requestId: string | null, event
     bytesIn: 0,
     bytesOut: 0,
     bytesCopied: 0,
+    requestSeconds: 0,
     objectsRead: new Set(),
     cpuSeconds: null,
   };
