@@ -153,6 +153,9 @@ describe("local Lambda API (AWS SDK over loopback)", () => {
     await expect(client.send(new InvokeCommand({ FunctionName: "matrix-cpu-api", InvocationType: "Event" }))).rejects.toMatchObject({
       name: "InvalidParameterValueException",
     });
+    // An update is "in progress" while the function's warm instances are being retired: make sure
+    // there is one (an earlier test's may have been reaped), or the first update applies at once.
+    await client.send(new InvokeCommand({ FunctionName: "matrix-cpu-api", Payload: JSON.stringify({ iterations: 1000 }) }));
     await client.send(new UpdateFunctionConfigurationCommand({ FunctionName: "matrix-cpu-api", Environment: { Variables: { A: "1" } } }));
     await expect(client.send(new UpdateFunctionConfigurationCommand({ FunctionName: "matrix-cpu-api", MemorySize: 512 }))).rejects.toMatchObject({
       name: "ResourceConflictException",

@@ -53,7 +53,11 @@ async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T,
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  // Every worker ends before this returns, also after a failure: the caller's cleanup must not
+  // race chains that are still creating scratch objects.
+  const settled = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const failure = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failure) throw failure.reason;
 }
 
 export async function archivePrefix(s3: S3Api, event: ArchiveEvent, tunables: Tunables = DEFAULT_TUNABLES): Promise<ArchiveSummary> {
@@ -165,7 +169,9 @@ async function buildSegment(s3: S3Api, run: CopyRun, segment: SegmentPlan, index
         const source = sourceOf(part, plan.entries, base, previous);
         if (source) {
           size += source.size;
-          return s3.uploadPartCopy(bucket, key, id, p + 1, source.key);
+          // A source object used as the base: only its first 5 MiB (the base's planned size).
+          const range = part.kind === "base" && plan.base?.kind === "source" ? { first: 0, last: source.size - 1 } : undefined;
+          return s3.uploadPartCopy(bucket, key, id, p + 1, source.key, range);
         }
         const bytes = run.render(part as Extract<PartSource, { kind: "bytes" }>);
         size += bytes.length;

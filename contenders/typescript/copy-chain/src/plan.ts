@@ -195,18 +195,21 @@ function chainOf(units: readonly Unit[], usesBase: boolean): PartSource[][] {
   return uploads;
 }
 
-/** The smallest big source object (its bytes are only ever copied, as a prefix the final part skips); else a zero-filled object. */
+/** The first 5 MiB of the smallest big source object (only ever copied, as a prefix the final part skips); else a zero-filled object. */
 function chooseBase(entries: readonly PlannedEntry[]): BasePlan {
   let best: { entry: number; size: number } | undefined;
   entries.forEach((e, i) => {
     if (e.source.size >= MIN_PART_BYTES && (!best || e.source.size < best.size)) best = { entry: i, size: e.source.size };
   });
-  return best ? { kind: "source", ...best } : { kind: "zeros", size: MIN_PART_BYTES };
+  // Only the first 5 MiB of the source serve as the base: a whole multi-GiB object would push the
+  // segment past S3's 5 GiB part limit and be copied for nothing.
+  return best ? { kind: "source", entry: best.entry, size: MIN_PART_BYTES } : { kind: "zeros", size: MIN_PART_BYTES };
 }
 
 /** S3 requests the plan will make, by operation, without retries (the README's request mix). */
 export function plannedRequests(plan: ArchivePlan): Record<string, number> {
-  const heads = plan.entries.length;
+  // Empty objects need no stored checksum: their CRC-32 is 0.
+  const heads = plan.entries.filter((e) => e.source.size > 0).length;
   if (plan.tiny) return { HeadObject: heads, GetObject: plan.entries.filter((e) => e.source.size > 0).length, PutObject: 1 };
   let uploads = 0;
   let copies = 0;
