@@ -15,7 +15,8 @@ export const HARNESS_FUNCTION_SETTINGS: Readonly<Record<HarnessFunctionName, Har
   // 3,000 x 5 MiB in one invocation is in functions/fill-bucket/index.ts.
   "fill-bucket": { memoryMb: 2048, timeoutS: 900, ephemeralStorageMb: 512, description: "fills the benchmark bucket" },
   // The validator hashes, CRCs and (for DEFLATE) inflates every archived byte in one sequential
-  // pass on the main thread (a worker thread measured slower): one full vCPU is all it can use.
+  // pass (SHA-256 on a worker thread where a second CPU exists); one full vCPU keeps it
+  // network-bound on AWS (functions/validate/index.ts has the arithmetic).
   validate: { memoryMb: 1769, timeoutS: 900, ephemeralStorageMb: 512, description: "validates one contender archive" },
   // The scorer is pure arithmetic over a few kilobytes.
   score: { memoryMb: 256, timeoutS: 60, ephemeralStorageMb: 512, description: "scores and ranks the runs" },

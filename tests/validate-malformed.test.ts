@@ -116,7 +116,7 @@ describe("validator rejects malformed archives with a precise reason", () => {
     await uploadSources(fixture.client, bucket, PREFIX, objects);
   });
 
-  it.each(DIGEST_MODES)("accepts the unmodified crafted archives (so each rejection below is due to its defect), digest %s", async (digest) => {
+  it.each([true, false])("accepts the unmodified crafted archives (so each rejection below is due to its defect), single pass %s", async (singlePass) => {
     const variants = [
       craftZip(entries()),
       craftZip(entries({ 0: { descriptor: "sig32" }, 1: { descriptor: "nosig32" }, 2: { descriptor: "nosig64", zip64: true }, 3: { descriptor: "sig64", zip64: true } }), { zip64End: true }),
@@ -127,16 +127,20 @@ describe("validator rejects malformed archives with a precise reason", () => {
       craftZip(entries({ 0: { extra: unicodePath(o0.name, o0.name) }, 1: { versionNeeded: 45 }, 2: { externalAttributes: 0x20 } }), { zip64End: true, eocdDisk: 0xffff }),
     ];
     for (const zip of variants) {
-      const key = await putArchive(fixture.client, bucket, `archives/baseline-${digest}-${zip.length}.zip`, zip);
-      await expect(validateArchive(fixture.client, input(key), { digest })).resolves.toMatchObject({ entry_count: 4, stored_entries: 3, deflated_entries: 1 });
+      for (const digest of DIGEST_MODES) {
+        const key = await putArchive(fixture.client, bucket, `archives/baseline-${digest}-${singlePass}-${zip.length}.zip`, zip);
+        await expect(validateArchive(fixture.client, input(key), { digest, singlePass })).resolves.toMatchObject({ entry_count: 4, stored_entries: 3, deflated_entries: 1 });
+      }
     }
   });
 
-  // Both digest engines (main thread and worker thread) must give the same verdicts.
-  describe.each(DIGEST_MODES)("digest %s", (digest) => {
+  // Both digest engines (main thread and worker thread) and both ways of reading (one GET with the
+  // entries replayed, single-pass.ts, or the tail first) must give the same verdicts.
+  const modes = [...DIGEST_MODES.map((digest) => ({ digest, singlePass: true })), { digest: "inline" as const, singlePass: false }];
+  describe.each(modes)("digest $digest, single pass $singlePass", ({ digest, singlePass }) => {
     it.each(cases)("$name", async (c) => {
-      const key = await putArchive(fixture.client, bucket, `archives/${digest}-${c.name.replace(/\W+/g, "-")}.zip`, await c.archive());
-      const error = await validateArchive(fixture.client, input(key), { ...c.options, digest }).then(
+      const key = await putArchive(fixture.client, bucket, `archives/${digest}-${singlePass}-${c.name.replace(/\W+/g, "-")}.zip`, await c.archive());
+      const error = await validateArchive(fixture.client, input(key), { ...c.options, digest, singlePass }).then(
         () => undefined,
         (e: Error) => e,
       );

@@ -1,8 +1,21 @@
 // Sequential reads over a stream of chunks: small exact reads for headers (copied only when
 // they straddle chunks) and zero-copy forwarding of entry data to a sink.
-const EMPTY = Buffer.alloc(0);
+import type { DigestEngine, EntryDigest, EntryJob } from "./digester";
 
-export class ByteReader {
+export const EMPTY = Buffer.alloc(0);
+
+/** What the entry walk (local-entries.ts) reads through: the archive from offset 0, in order. */
+export interface EntryReader {
+  /** Absolute archive offset of the next byte. */
+  readonly position: number;
+  readExact(n: number, what: string): Promise<Buffer>;
+  /** The next `n` bytes are one entry's data: digests them as `job` (the digest settles later,
+   *  hence wrapped: an async function would otherwise wait for it). */
+  digestData(n: number, job: EntryJob, digester: DigestEngine, what: string): Promise<{ digest: Promise<EntryDigest> }>;
+  close(): Promise<void>;
+}
+
+export class ByteReader implements EntryReader {
   private chunk: Buffer = EMPTY;
   private at = 0;
   /** Absolute archive offset of the next byte. */
@@ -12,6 +25,8 @@ export class ByteReader {
     private readonly source: AsyncIterator<Buffer>,
     start: number,
     private readonly describe: string,
+    /** Sees every chunk as it arrives (single-pass.ts keeps the archive's last bytes this way). */
+    private readonly onChunk?: (chunk: Buffer) => void,
   ) {
     this.position = start;
   }
@@ -24,6 +39,7 @@ export class ByteReader {
       if (next.done) throw new Error(`${this.describe} ended early at offset ${this.position} while reading ${what} (short read)`);
       this.chunk = next.value;
       this.at = 0;
+      this.onChunk?.(next.value);
     }
   }
 
@@ -62,6 +78,12 @@ export class ByteReader {
       const pending = sink(piece);
       if (pending) await pending;
     }
+  }
+
+  async digestData(n: number, job: EntryJob, digester: DigestEngine, what: string): Promise<{ digest: Promise<EntryDigest> }> {
+    const sink = digester.begin(job);
+    await this.forward(n, sink.write, what);
+    return { digest: sink.end() };
   }
 
   /** Stops the underlying stream (e.g. after an error) so no more bytes are fetched. */

@@ -5,7 +5,7 @@
 import { invalid, hex32, isInvalidArchive, quoteName } from "./errors";
 import { readU64, type EndRecord } from "./eocd";
 import { DATA_DESCRIPTOR_FLAG, ENCRYPTION_FLAGS, ZIP64_EXTRA_ID, findExtra, methodName, type CentralEntry } from "./central-directory";
-import type { ByteReader } from "./byte-reader";
+import type { EntryReader } from "./byte-reader";
 import { UNICODE_PATH_EXTRA_ID, checkFlags, checkUnicodePath, checkVersionNeeded } from "./reader-hazards";
 import type { DigestEngine, EntryDigest } from "./digester";
 import type { StoredCrc32 } from "./stored-checksums";
@@ -47,7 +47,7 @@ function disagree(entry: CentralEntry, what: string, central: string | number, l
 }
 
 export async function walkLocalEntries(
-  reader: ByteReader,
+  reader: EntryReader,
   entries: readonly CentralEntry[],
   end: EndRecord,
   digester: DigestEngine,
@@ -104,7 +104,7 @@ function expectPosition(position: number, expected: number, previous: CentralEnt
 }
 
 /** Reads one local entry; its digest settles later, on the worker's schedule (wrapped so it is not awaited here). */
-async function walkOne(reader: ByteReader, entry: CentralEntry, limit: number, beyond: string, digester: DigestEngine, summary: WalkSummary, sumCrc: boolean): Promise<{ digest: Promise<EntryDigest> }> {
+async function walkOne(reader: EntryReader, entry: CentralEntry, limit: number, beyond: string, digester: DigestEngine, summary: WalkSummary, sumCrc: boolean): Promise<{ digest: Promise<EntryDigest> }> {
   const name = quoteName(entry.name);
   const offset = entry.localOffset;
   if (offset + LOCAL_HEADER_SIZE > limit) invalid(`local header of ${name} at offset ${offset} overlaps ${beyond}`);
@@ -159,15 +159,13 @@ async function walkOne(reader: ByteReader, entry: CentralEntry, limit: number, b
 
   const dataEnd = dataStart + entry.compressedSize;
   if (dataEnd > limit) invalid(`data of ${name} (offset ${dataStart} to ${dataEnd}) overlaps ${beyond}`);
-  const sink = digester.begin({ method: entry.method, size: entry.size, crc: sumCrc });
-  await reader.forward(entry.compressedSize, sink.write, `the data of ${name}`);
-  const digest = sink.end();
+  const { digest } = await reader.digestData(entry.compressedSize, { method: entry.method, size: entry.size, crc: sumCrc }, digester, `the data of ${name}`);
 
   if (deferred) await checkDescriptor(reader, entry, limit - dataEnd, dataEnd, beyond);
   return { digest };
 }
 
-async function checkDescriptor(reader: ByteReader, entry: CentralEntry, room: number, at: number, beyond: string): Promise<void> {
+async function checkDescriptor(reader: EntryReader, entry: CentralEntry, room: number, at: number, beyond: string): Promise<void> {
   const name = quoteName(entry.name);
   // The next header's offset fixes the descriptor's length, hence its layout:
   // 12 = crc+32-bit sizes, 16 = signature+crc+32-bit, 20 = crc+64-bit, 24 = signature+crc+64-bit.

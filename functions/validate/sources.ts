@@ -3,7 +3,7 @@
 // sequential pass over the entries.
 import { open } from "node:fs/promises";
 import { createReadStream } from "node:fs";
-import { GetObjectCommand, HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { invalid } from "./errors";
 
 /** The archive from offset 0, requested as soon as it is opened (overlapping the tail read);
@@ -22,6 +22,8 @@ export interface ArchiveSource {
   /** Bytes [start, end): callers keep these small (tail, central directory). */
   read(start: number, end: number): Promise<Buffer>;
   openBody(): BodyStream;
+  /** Frees what was fetched for `openBody` if it never was called. */
+  release(): void;
 }
 
 type Body = AsyncIterable<Buffer> & { destroy?: () => void; transformToByteArray(): Promise<Uint8Array> };
@@ -31,19 +33,7 @@ function isNotFound(error: unknown): boolean {
   return e?.name === "NoSuchKey" || e?.name === "NotFound" || e?.$metadata?.httpStatusCode === 404;
 }
 
-/** Yields the chunks of `body` up to `end` bytes, then stops (which destroys the stream). */
-async function* cut(body: AsyncIterable<Buffer>, end: number): AsyncGenerator<Buffer> {
-  let left = end;
-  if (left <= 0) return;
-  for await (const chunk of body) {
-    if (chunk.length >= left) {
-      yield chunk.subarray(0, left);
-      return;
-    }
-    left -= chunk.length;
-    yield chunk;
-  }
-}
+const EMPTY_BODY: AsyncIterable<Buffer> = { [Symbol.asyncIterator]: () => ({ next: async () => ({ done: true, value: undefined }) }) };
 
 /** Body reads cut mid-way that are resumed before the read fails (each after a short backoff). */
 export const BODY_RESUMES = 5;
@@ -63,7 +53,15 @@ async function* resumingRange(open: (from: number) => Promise<Body>, start: numb
   let body = first ?? open(offset);
   for (;;) {
     try {
-      for await (const chunk of cut(await body, end - offset)) {
+      // One generator per byte range, the cut at `end` inlined: every layer of async iteration
+      // costs a promise per chunk, and an archive is ~16,000 chunks per GiB.
+      for await (const chunk of await body) {
+        const left = end - offset;
+        if (chunk.length >= left) {
+          offset = end;
+          if (left > 0) yield chunk.subarray(0, left);
+          break;
+        }
         offset += chunk.length;
         yield chunk;
       }
@@ -77,20 +75,26 @@ async function* resumingRange(open: (from: number) => Promise<Body>, start: numb
   }
 }
 
-/** Opens an S3 object; a missing archive is the contender's fault (it did not upload it). */
+/**
+ * Opens an S3 object with a plain GET of the whole of it (no HEAD first): the response gives the
+ * size and the ETag, and its body is the one sequential pass `openBody` serves first, so the
+ * body's first byte is on its way while the caller lists the sources. A missing archive is the
+ * contender's fault (it did not upload it).
+ */
 export async function s3Source(client: S3Client, bucket: string, key: string): Promise<ArchiveSource> {
   const describe = `s3://${bucket}/${key}`;
-  let head;
+  let first;
   try {
-    head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    first = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   } catch (error) {
     if (isNotFound(error)) invalid(`archive ${describe} does not exist (NoSuchKey): nothing was uploaded under that key`);
     throw error;
   }
-  const size = head.ContentLength ?? 0;
-  // IfMatch pins every read to the version we sized: a concurrent overwrite fails loudly
+  const size = first.ContentLength ?? 0;
+  // IfMatch pins every later read to the version we sized: a concurrent overwrite fails loudly
   // instead of mixing two archives.
-  const etag = head.ETag;
+  const etag = first.ETag;
+  let unopened: Body | undefined = first.Body as Body;
   const get = async (start: number, end: number | undefined): Promise<Body> => {
     const range = end === undefined ? undefined : `bytes=${start}-${end - 1}`;
     const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: range, IfMatch: etag }));
@@ -109,20 +113,24 @@ export async function s3Source(client: S3Client, bucket: string, key: string): P
       return Buffer.concat(chunks);
     },
     openBody() {
-      // A plain GET of the whole object, like the raw baseline (moto copies the whole object
-      // once more for any Range), cut where the entries end: the central directory and end
-      // records after that were already read with the tail. Started now so its latency
-      // overlaps the tail read; TCP backpressure holds the bytes until `take` reads them.
-      const body = size > 0 ? get(0, undefined) : undefined;
+      // The first GET's body the first time, a fresh plain GET after that (moto copies the
+      // whole object once more for any Range); cut where the caller's bytes end. TCP
+      // backpressure holds the bytes until `take` reads them.
+      const body = unopened ? Promise.resolve(unopened) : size > 0 ? get(0, undefined) : undefined;
+      unopened = undefined;
       body?.catch(() => undefined);
       return {
-        async *take(end) {
-          if (body && end > 0) yield* resumingRange((from) => get(from, end), 0, end, body);
+        take(end) {
+          return body && end > 0 ? resumingRange((from) => get(from, end), 0, end, body) : EMPTY_BODY;
         },
         cancel() {
           body?.then((b) => b.destroy?.(), () => undefined);
         },
       };
+    },
+    release() {
+      unopened?.destroy?.();
+      unopened = undefined;
     },
   };
 }
@@ -157,5 +165,6 @@ export async function fileSource(path: string): Promise<ArchiveSource> {
         cancel() {},
       };
     },
+    release() {},
   };
 }
