@@ -17,16 +17,6 @@ export const FORECAST_DEFAULTS = {
   concurrentRuns: 10,
 } as const;
 
-/** The usage fields the S3 front adds to a success row (absent when it did not measure). */
-interface MeasuredUsage {
-  cpu_seconds?: number | null;
-  bytes_in?: number;
-  bytes_out?: number;
-  bytes_copied?: number;
-  s3_requests?: Record<string, number>;
-  request_seconds?: number;
-}
-
 export function pricingFor(region: string): Pricing {
   const rates = lambdaRatesFor(region);
   const s3Rates = s3RequestRatesFor(region);
@@ -43,29 +33,29 @@ export function pricingFor(region: string): Pricing {
 export function forecastRow(
   row: SuccessRow,
   local: Dataset,
-  target: { dataset: Dataset; budgetS: number; region: string; memoryMb?: number; concurrentRuns?: number },
+  target: { dataset: Dataset; budgetS: number; region: string; memoryMb?: number },
 ): ForecastDoc | { unavailable: string } {
-  const usage = row as SuccessRow & MeasuredUsage;
-  if (usage.cpu_seconds === undefined || usage.cpu_seconds === null || usage.bytes_in === undefined || usage.s3_requests === undefined) {
+  // The usage fields the S3 front adds to a success row are absent when it did not measure.
+  if (row.cpu_seconds === undefined || row.cpu_seconds === null || row.bytes_in === undefined || row.s3_requests === undefined) {
     return { unavailable: "no measured CPU-seconds and S3 usage for this contender's runs (they come from the local S3 front and the sandbox's cgroup)" };
   }
   const f = forecastRun(
     {
-      cpu_seconds: usage.cpu_seconds,
-      bytes_in: usage.bytes_in,
-      bytes_out: usage.bytes_out ?? 0,
-      bytes_copied: usage.bytes_copied ?? 0,
-      s3_requests: usage.s3_requests,
+      cpu_seconds: row.cpu_seconds,
+      bytes_in: row.bytes_in,
+      bytes_out: row.bytes_out ?? 0,
+      bytes_copied: row.bytes_copied ?? 0,
+      s3_requests: row.s3_requests,
       dataset: local,
       // Mean requests in flight over the run, as the S3 front timed them.
-      ...(usage.request_seconds !== undefined && row.duration_ms.mean > 0 ? { request_concurrency: usage.request_seconds / (row.duration_ms.mean / 1000) } : {}),
+      ...(row.request_seconds !== undefined && row.duration_ms.mean > 0 ? { request_concurrency: row.request_seconds / (row.duration_ms.mean / 1000) } : {}),
     },
     {
       memoryMb: target.memoryMb ?? row.memory_mb,
       architecture: row.architecture as Architecture,
       ephemeralStorageMb: row.ephemeral_storage_mb,
       dataset: target.dataset,
-      concurrentRuns: target.concurrentRuns ?? FORECAST_DEFAULTS.concurrentRuns,
+      concurrentRuns: FORECAST_DEFAULTS.concurrentRuns,
     },
     pricingFor(target.region),
   );
@@ -127,7 +117,7 @@ export function withSweep(result: ResultDocument, runs: readonly SweepRun[], set
             duration_ms_mean: ran.duration_ms.mean,
             run_price_usd: ran.run_price_usd,
             max_memory_used_mb: ran.max_memory_used_mb,
-            cpu_seconds: (ran as SuccessRow & MeasuredUsage).cpu_seconds ?? null,
+            cpu_seconds: ran.cpu_seconds ?? null,
           },
         };
       });

@@ -80,13 +80,9 @@ export async function archivePrefix(s3: S3Api, event: ArchiveEvent, tunables: Tu
 
   const scratch = new Scratch(s3, bucket, event.scratch_prefix);
   const sent = { bytes: 0 };
-  let segments = 0;
   try {
     if (plan.tiny) await writeWhole(s3, bucket, archiveKey, plan, header, tail, sent);
-    else {
-      await writeByCopy(s3, { bucket, archiveKey, plan, scratch, render, sent, tunables });
-      segments = plan.segments.length;
-    }
+    else await writeByCopy(s3, { bucket, archiveKey, plan, scratch, render, sent, tunables });
   } finally {
     await scratch.cleanup();
   }
@@ -97,7 +93,7 @@ export async function archivePrefix(s3: S3Api, event: ArchiveEvent, tunables: Tu
     source_bytes: plan.entries.reduce((n, e) => n + e.source.size, 0),
     archive_bytes: plan.archiveBytes,
     zip64: plan.zip64,
-    segments,
+    segments: plan.segments.length,
     bytes_sent: sent.bytes,
     requests: stats.requests,
     planned_requests: plannedRequests(plan),

@@ -2,7 +2,7 @@
 // error shapes turned into errors that name the operation, the key and S3's code.
 import { createHash } from "node:crypto";
 import { XMLParser } from "fast-xml-parser";
-import { TransportError, type S3Connection, type S3Request, type S3Response } from "./connection";
+import { encodeKey, TransportError, type S3Connection, type S3Request, type S3Response } from "./connection";
 import type { RateGovernor, Verdict } from "./governor";
 
 /** Keys are hex digests: parse every value as text ("1e5..." must not become a number). */
@@ -131,7 +131,7 @@ export class S3Api {
 
   /** Copies `source` (whole, or the inclusive byte range) into part `partNumber`. */
   async uploadPartCopy(bucket: string, key: string, uploadId: string, partNumber: number, source: string, range?: { first: number; last: number }): Promise<CompletedPart> {
-    const headers: Record<string, string> = { "x-amz-copy-source": `/${bucket}/${source.split("/").map(encodeURIComponent).join("/")}` };
+    const headers: Record<string, string> = { "x-amz-copy-source": `/${bucket}/${encodeKey(source)}` };
     if (range) headers["x-amz-copy-source-range"] = `bytes=${range.first}-${range.last}`;
     const res = await this.call("UploadPartCopy", `${key} part ${partNumber} from ${source}`, { method: "PUT", bucket, key, headers, query: { partNumber: String(partNumber), uploadId } });
     const etag = (parseXml(res.body).CopyPartResult as Xml | undefined)?.ETag;
